@@ -125,13 +125,13 @@ build-fuzz: $(FUZZERS)
 .PHONY: build-test build-asan build-fuzz
 
 test: build-test
-	python3 tests/run.py --flavour release
+	EB_BUILD_DIR=$(B) python3 tests/run.py --flavour release
 asan: build-asan
-	python3 tests/run.py --flavour asan
+	EB_BUILD_DIR=$(B) python3 tests/run.py --flavour asan
 fuzz: build-fuzz
-	python3 tests/run.py --fuzz --fuzz-seconds $(FUZZ_SECONDS)
+	EB_BUILD_DIR=$(B) python3 tests/run.py --fuzz --fuzz-seconds $(FUZZ_SECONDS)
 check: build-test build-asan build-fuzz
-	python3 tests/run.py --flavour release --flavour asan --fuzz --fuzz-seconds $(FUZZ_SECONDS)
+	EB_BUILD_DIR=$(B) python3 tests/run.py --flavour release --flavour asan --fuzz --fuzz-seconds $(FUZZ_SECONDS)
 
 lint:
 	sh tests/lint.sh

@@ -20,12 +20,14 @@ import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = os.path.join(ROOT, "tests")
+# The build folder (make B=...); tests/run.py is run by make, which passes it on.
+BUILD_ROOT = os.path.join(ROOT, os.environ.get("EB_BUILD_DIR", "build"))
 
 
 def flavour_paths(flavour):
     if flavour == "release":
-        return os.path.join(ROOT, "build", "ecsbatch"), os.path.join(ROOT, "build", "release")
-    return os.path.join(ROOT, "build", "asan", "ecsbatch"), os.path.join(ROOT, "build", "asan")
+        return os.path.join(BUILD_ROOT, "ecsbatch"), os.path.join(BUILD_ROOT, "release")
+    return os.path.join(BUILD_ROOT, "asan", "ecsbatch"), os.path.join(BUILD_ROOT, "asan")
 
 
 def sanitizer_env():
@@ -117,7 +119,7 @@ def pyunit_main(pattern):
 
 
 def run_fuzz(seconds):
-    fdir = os.path.join(ROOT, "build", "fuzz")
+    fdir = os.path.join(BUILD_ROOT, "fuzz")
     passed = failed = 0
     targets = sorted(f for f in os.listdir(fdir) if f.startswith("fuzz_") and os.access(os.path.join(fdir, f), os.X_OK)) if os.path.isdir(fdir) else []
     for t in targets:
@@ -140,7 +142,7 @@ def run_fuzz(seconds):
                 print("\n".join(proc.stdout.splitlines()[-40:]))
                 for art in os.listdir(work):
                     if art.startswith(("crash-", "leak-", "timeout-", "oom-")):
-                        keep = os.path.join(ROOT, "build", "fuzz", art)
+                        keep = os.path.join(fdir, art)
                         shutil.copy(os.path.join(work, art), keep)
                         print(f"[fuzz] reproducer kept at {os.path.relpath(keep, ROOT)}")
                 failed += 1

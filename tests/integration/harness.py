@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("ECSBATCH_BIN", os.path.join(ROOT, "build", "ecsbatch"))
+BIN = os.environ.get("ECSBATCH_BIN", os.path.join(ROOT, os.environ.get("EB_BUILD_DIR", "build"), "ecsbatch"))
 BUILD = os.environ.get("ECSBATCH_BUILD", os.path.join(ROOT, "build", "release"))
 FLAVOUR = os.environ.get("ECSBATCH_FLAVOUR", "release")
 
