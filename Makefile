@@ -77,10 +77,11 @@ $(B)/gen/cabundle.c: $(CA_SOURCE) src/gen-cabundle.sh
 # --- release ------------------------------------------------------------------
 $(B)/release/obj/%.o: %.c $(R_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(R_CC) $(R_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(R_CC) $(R_CFLAGS) -c $< -o $@
 $(B)/release/libecsbatch.a: $(call obj,release,$(LIB_SRCS) $(GEN_SRCS))
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 $(B)/ecsbatch: $(B)/release/obj/src/main.o $(B)/release/libecsbatch.a
 	$(R_CC) $(R_LDFLAGS) -s -o $@ $^ $(LIBS)
 $(B)/release/unit-tests: $(call obj,release,$(UNIT_SRCS)) $(B)/release/libecsbatch.a
@@ -92,10 +93,11 @@ $(B)/release/tools/%: $(B)/release/obj/tests/tools/%.o $(B)/release/libecsbatch.
 # --- asan ---------------------------------------------------------------------
 $(B)/asan/obj/%.o: %.c $(A_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(A_CC) $(A_CFLAGS) -c $< -o $@
+	@echo '  CC asan $<'
+	@$(A_CC) $(A_CFLAGS) -c $< -o $@
 $(B)/asan/libecsbatch.a: $(call obj,asan,$(LIB_SRCS) $(GEN_SRCS))
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 $(B)/asan/ecsbatch: $(B)/asan/obj/src/main.o $(B)/asan/libecsbatch.a
 	$(A_CC) $(A_LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/asan/unit-tests: $(call obj,asan,$(UNIT_SRCS)) $(B)/asan/libecsbatch.a
@@ -107,10 +109,11 @@ $(B)/asan/tools/%: $(B)/asan/obj/tests/tools/%.o $(B)/asan/libecsbatch.a
 # --- fuzz ---------------------------------------------------------------------
 $(B)/fuzz/obj/%.o: %.c $(A_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(A_CC) $(F_CFLAGS) -c $< -o $@
+	@echo '  CC fuzz $<'
+	@$(A_CC) $(F_CFLAGS) -c $< -o $@
 $(B)/fuzz/libecsbatch.a: $(call obj,fuzz,$(LIB_SRCS) $(GEN_SRCS))
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 $(B)/fuzz/%: $(B)/fuzz/obj/tests/fuzz/%.o $(B)/fuzz/libecsbatch.a
 	$(A_CC) -fsanitize=fuzzer,address,undefined -L$(A)/lib -o $@ $^ $(LIBS)
 
