@@ -57,12 +57,15 @@ A_DEPS_STAMP := $(A)/.ready
 all: $(B)/ecsbatch
 
 # --- third-party dependencies (vendor/) ---------------------------------------
-$(R_DEPS_STAMP): vendor/manifest.tsv vendor/fetch.sh vendor/build.sh vendor/mbedtls-config.sh
+# One fetch serves both flavours, so `make -j2 check` never runs two at once.
+FETCH_STAMP := $(DEPS)/src/.fetched
+$(FETCH_STAMP): vendor/manifest.tsv vendor/fetch.sh
 	DEPS=$(DEPS) sh vendor/fetch.sh
+	touch $@
+$(R_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh
 	DEPS=$(DEPS) JOBS=$(JOBS) sh vendor/build.sh release
 	touch $@
-$(A_DEPS_STAMP): vendor/manifest.tsv vendor/fetch.sh vendor/build.sh vendor/mbedtls-config.sh
-	DEPS=$(DEPS) sh vendor/fetch.sh
+$(A_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh
 	DEPS=$(DEPS) JOBS=$(JOBS) sh vendor/build.sh asan
 	touch $@
 deps: $(R_DEPS_STAMP)
