@@ -36,9 +36,9 @@ R_LDFLAGS := -static -L$(R)/lib -Wl,--gc-sections
 A        := $(DEPS)/asan
 A_CC     := clang
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-A_CFLAGS := $(CSTD) $(WARN) $(INC) $(DEFS) -I$(A)/include -I$(A)/include/cjson -O1 -g $(SAN) -D_FORTIFY_SOURCE=2 -MMD -MP
+A_CFLAGS := $(CSTD) $(WARN) -Wno-unknown-warning-option $(INC) $(DEFS) -I$(A)/include -I$(A)/include/cjson -O1 -g $(SAN) -D_FORTIFY_SOURCE=2 -MMD -MP
 A_LDFLAGS := -L$(A)/lib $(SAN)
-F_CFLAGS := $(CSTD) $(WARN) $(INC) $(DEFS) -I$(A)/include -I$(A)/include/cjson -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+F_CFLAGS := $(CSTD) $(WARN) -Wno-unknown-warning-option $(INC) $(DEFS) -I$(A)/include -I$(A)/include/cjson -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
             -fno-sanitize-recover=all -DECSBATCH_FUZZING -MMD -MP
 
 SRCS      := $(sort $(shell find src -name '*.c'))

@@ -1,12 +1,86 @@
-/* ecsbatch status: placeholder until the command lands; says so and fails. */
+/*
+ * ecsbatch status JOB_ID: print a job's result.json (exit with its code),
+ * else its live status.json (exit 0), else say there is no such job (exit 2).
+ * The results location is --results / ECSBATCH_RESULTS, else ./ecsbatch-results.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "report/result.h"
+#include "sink/sink_folder.h"
+#include "util/buf.h"
+
+#define S_DEFAULT_RESULTS "./ecsbatch-results"
+
+static bool
+s_valid_job_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n < 1 || n > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
 
 int
 cmd_status(const struct cli_opts *opts)
 {
-    (void)opts;
-    fputs("ecsbatch: 'status' is not available in this build yet\n", stderr);
-    return EXIT_ERROR;
+    const char *id = opts->job_id_arg;
+    if (!id || !s_valid_job_id(id)) {
+        fprintf(stderr, "ecsbatch: '%s' is not a job id ([A-Za-z0-9_-]{1,64})\n", id ? id : "");
+        return EXIT_USAGE;
+    }
+    const char *results = opts->results ? opts->results : S_DEFAULT_RESULTS;
+    if (strncmp(results, "s3://", 5) == 0) {
+        /* seam: the S3 results sink plugs in here */
+        fprintf(stderr, "ecsbatch: the S3 results sink is not available in this build (%s)\n",
+                results);
+        return EXIT_ERROR;
+    }
+    struct sink *s = sink_folder_new(results, id);
+    struct eb_buf b = EB_BUF_INIT;
+    struct eb_error err = {0};
+    int code = EXIT_ERROR;
+    int rc = s->ops->get(s, "result.json", &b, &err);
+    if (rc == EB_OK) {
+        struct job_report rep;
+        rc = result_parse(buf_cstr(&b), b.len, &rep, &err);
+        if (rc == EB_OK) {
+            fwrite(buf_cstr(&b), 1, b.len, stdout);
+            code = rep.exit_code;
+        } else {
+            fprintf(stderr, "ecsbatch: %s/result.json: %s\n", s->ops->location(s), err.msg);
+        }
+        job_report_cleanup(&rep);
+    } else if (rc == EB_ERR_NOT_FOUND) {
+        buf_reset(&b);
+        rc = s->ops->get(s, "status.json", &b, &err);
+        if (rc == EB_OK) {
+            fwrite(buf_cstr(&b), 1, b.len, stdout);
+            code = EXIT_SUCCEEDED;
+        } else if (rc == EB_ERR_NOT_FOUND) {
+            fprintf(stderr, "ecsbatch: no job %s under %s\n", id, results);
+            code = EXIT_USAGE;
+        } else {
+            fprintf(stderr, "ecsbatch: %s\n", err.msg);
+        }
+    } else {
+        fprintf(stderr, "ecsbatch: %s\n", err.msg);
+    }
+    if (fflush(stdout) != 0) {
+        code = EXIT_ERROR;
+    }
+    buf_cleanup(&b);
+    s->ops->destroy(s);
+    return code;
 }

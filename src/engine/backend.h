@@ -25,6 +25,9 @@ struct backend;
 struct launch_request {
     int task_index;         /* i */
     int attempt;            /* 1-based */
+    int launch_try;         /* 1 + capacity refusals of this attempt so far (LAUNCH_REFUSED):
+                               a retried refused launch is a new call, so idempotency tokens
+                               must include it */
     const char *task_name;  /* {prefix}-job-{id}-{i}: TASK_NAME and startedBy */
     int64_t deadline_ms;    /* the job's deadline (ECSBATCH_DEADLINE) */
 };
