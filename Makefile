@@ -24,7 +24,9 @@ INC    = -Isrc -I$(B)/gen
 MUSL_VERSION := $(shell awk -F'\t' '$$1 == "musl" { print $$2 }' vendor/manifest.tsv)
 DEFS   = -DECSBATCH_VERSION='"$(VERSION)"' -DECSBATCH_MUSL_VERSION='"$(MUSL_VERSION)"'
 
-LIBS   = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lyaml -lpthread -lm
+# mbedTLS calls mbedtls_hardware_poll (src/util/entropy.c) and nothing before it in the link
+# does: -u pulls it out of libecsbatch.a.
+LIBS   = -Wl,-u,mbedtls_hardware_poll -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lyaml -lpthread -lm
 
 # release flavour: musl-gcc from .deps, static, sections for --gc-sections, stripped
 R        := $(DEPS)/release
@@ -62,10 +64,10 @@ FETCH_STAMP := $(DEPS)/src/.fetched
 $(FETCH_STAMP): vendor/manifest.tsv vendor/fetch.sh
 	DEPS=$(DEPS) sh vendor/fetch.sh
 	touch $@
-$(R_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh
+$(R_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh src/util/entropy.c
 	DEPS=$(DEPS) JOBS=$(JOBS) sh vendor/build.sh release
 	touch $@
-$(A_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh
+$(A_DEPS_STAMP): $(FETCH_STAMP) vendor/build.sh vendor/mbedtls-config.sh src/util/entropy.c
 	DEPS=$(DEPS) JOBS=$(JOBS) sh vendor/build.sh asan
 	touch $@
 deps: $(R_DEPS_STAMP)

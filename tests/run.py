@@ -41,6 +41,8 @@ def run_unit(flavour, pattern):
     _, bdir = flavour_paths(flavour)
     exe = os.path.join(bdir, "unit-tests")
     env = dict(os.environ, UNIT_DATA=TESTS, **sanitizer_env())
+    # SigV4 test vectors live beside the repo (tests/unit/test_sigv4.c).
+    env.setdefault("EB_SIGV4_VECTORS", os.path.join(ROOT, "..", "shared", "testdata", "sigv4"))
     argv = [exe] + ([pattern] if pattern else [])
     proc = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     passed = failed = 0

@@ -16,7 +16,8 @@ JOBS=${JOBS:-2}
 src="$DEPS/src"
 prefix="$DEPS/$flavour"
 work="$DEPS/build-$flavour"
-recipe=$(cat "$here/build.sh" "$here/manifest.tsv" "$here/mbedtls-config.sh" | sha256sum | cut -c1-16)
+recipe=$( (cat "$here/build.sh" "$here/mbedtls-config.sh" "$here/../src/util/entropy.c"
+    grep -v '^#' "$here/manifest.tsv" | cut -f1-3) | sha256sum | cut -c1-16)
 mkdir -p "$prefix" "$work"
 
 say() { printf 'vendor: %s\n' "$*" >&2; }
@@ -47,9 +48,8 @@ asan)
 *) say "unknown flavour $flavour"; exit 2 ;;
 esac
 
-cmake_lib() { # cmake_lib NAME SUBDIR [args...]
+cmake_lib() { # cmake_lib NAME SUBDIR [args...]: builds the tree fresh() copied
     name=$1 sub=$2; shift 2
-    fresh "$name"
     run "$name" cmake -S "$work/$name/$sub" -B "$work/$name/_b" -DCMAKE_BUILD_TYPE=None \
         -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$OPT" -DCMAKE_INSTALL_PREFIX="$prefix" \
         -DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=OFF "$@"
@@ -74,11 +74,17 @@ if ! done_ mbedtls; then
     run mbedtls sh "$here/mbedtls-config.sh" "$work/mbedtls"
     cmake_lib mbedtls . -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DUSE_SHARED_MBEDTLS_LIBRARY=OFF \
         -DUSE_STATIC_MBEDTLS_LIBRARY=ON -DMBEDTLS_FATAL_WARNINGS=OFF -DGEN_FILES=OFF
+    # mbedTLS now expects mbedtls_hardware_poll from its user (mbedtls-config.sh); curl's
+    # configure links test programs against it, so the same getrandom source is built here.
+    run mbedtls "$CC" $OPT -std=c11 -D_DEFAULT_SOURCE -I"$prefix/include" \
+        -c "$here/../src/util/entropy.c" -o "$work/mbedtls/entropy.o"
+    run mbedtls ar rcs "$prefix/lib/libebentropy.a" "$work/mbedtls/entropy.o"
     mark mbedtls
 fi
 
 if ! done_ cjson; then
     say "building cjson $(ver cjson) ($flavour)"
+    fresh cjson
     cmake_lib cjson . -DENABLE_CJSON_TEST=OFF -DENABLE_CJSON_UTILS=OFF -DENABLE_CUSTOM_COMPILER_FLAGS=OFF \
         -DENABLE_TARGET_EXPORT=OFF -DENABLE_LOCALES=OFF
     mark cjson
@@ -86,6 +92,7 @@ fi
 
 if ! done_ expat; then
     say "building expat $(ver expat) ($flavour)"
+    fresh expat
     cmake_lib expat expat -DEXPAT_SHARED_LIBS=OFF -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF \
         -DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF -DEXPAT_BUILD_FUZZERS=OFF -DEXPAT_BUILD_PKGCONFIG=OFF
     mark expat
@@ -93,6 +100,7 @@ fi
 
 if ! done_ libyaml; then
     say "building libyaml $(ver libyaml) ($flavour)"
+    fresh libyaml
     cmake_lib libyaml . -DBUILD_TESTING=OFF -DINSTALL_CMAKE_DIR=lib/cmake/yaml
     mark libyaml
 fi
@@ -101,7 +109,7 @@ if ! done_ curl; then
     say "building curl $(ver curl) ($flavour)"
     fresh curl
     (cd "$work/curl" && run curl env PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" CC="$CC" CFLAGS="$OPT" \
-        CPPFLAGS="-I$prefix/include" LDFLAGS="-L$prefix/lib" \
+        CPPFLAGS="-I$prefix/include" LDFLAGS="-L$prefix/lib" LIBS="-lebentropy" \
         ./configure $HOST --prefix="$prefix" --disable-shared --enable-static \
         --with-mbedtls="$prefix" --without-openssl --without-gnutls \
         --without-zlib --without-brotli --without-zstd --without-nghttp2 --without-nghttp3 \

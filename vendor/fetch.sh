@@ -61,17 +61,47 @@ apt_opts() {
         -o APT::Sandbox::User=root -o Debug::NoLocking=1
 }
 
-# fetch_debian name version sha debsrc debver dest
+# pool_fetch name debsrc debver dscsha dir: download the pinned .dsc straight
+# from the archive's pool (same URI the machine's apt uses), check it against
+# the pinned SHA-256, then the files it lists. Used when the suite's index no
+# longer lists the pinned revision but the pool still serves it; dpkg-source
+# checks every listed file against the checksums of the verified .dsc.
+pool_fetch() {
+    name=$1 debsrc=$2 debver=$3 dscsha=$4 dir=$5
+    base=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$apt_state/parts/src.sources" | head -n 1)
+    [ -n "$base" ] || return 1
+    case $debsrc in lib*) pre=$(printf %.4s "$debsrc") ;; *) pre=$(printf %.1s "$debsrc") ;; esac
+    pool="${base%/}/pool/main/$pre/$debsrc"
+    dsc="${debsrc}_${debver#*:}.dsc"
+    download "$pool/$dsc" "$dir/$dsc" || return 1
+    got=$(sha_of "$dir/$dsc")
+    [ "$got" = "$dscsha" ] || { say "$name: SHA-256 mismatch for $dsc: got $got, want $dscsha"; return 1; }
+    for f in $(awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on { print $3 }' "$dir/$dsc"); do
+        download "$pool/$f" "$dir/$f" || return 1
+    done
+}
+
+# download url file, through apt's own transport (its proxy settings included).
+download() {
+    /usr/lib/apt/apt-helper $(apt_opts) download-file "$(printf %s "$1" | sed 's/~/%7e/g; s/+/%2b/g')" "$2" >/dev/null 2>&1 ||
+        { rm -f "$2"; return 1; }
+}
+
+# fetch_debian name version sha debsrc debver dscsha dest
 fetch_debian() {
-    name=$1 version=$2 sha=$3 debsrc=$4 debver=$5 dest=$6
+    name=$1 version=$2 sha=$3 debsrc=$4 debver=$5 dscsha=$6 dest=$7
     apt_setup
     work="$dl/$debsrc-deb"
     rm -rf "$work"
     mkdir -p "$work"
     if ! (cd "$work" && apt-get $(apt_opts) source --download-only "$debsrc=$debver" >/dev/null 2>&1); then
-        say "$name: Debian $debver is no longer served; taking the newest $debsrc source of the suite"
-        (cd "$work" && apt-get $(apt_opts) source --download-only "$debsrc" >/dev/null)
+        rm -f "$work"/*
+        pool_fetch "$name" "$debsrc" "$debver" "$dscsha" "$work" ||
+            { say "$name: Debian source $debver is neither in the suite's index nor in its pool"; return 1; }
     fi
+    dsc="$work/${debsrc}_${debver#*:}.dsc"
+    got=$(sha_of "$dsc")
+    [ "$got" = "$dscsha" ] || { say "$name: SHA-256 mismatch for $(basename "$dsc"): got $got, want $dscsha"; return 1; }
     orig=$(ls "$work"/*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -n 1)
     [ -n "$orig" ] || { say "$name: no source archive in the Debian package"; return 1; }
     got=$(sha_of "$orig")
@@ -79,7 +109,6 @@ fetch_debian() {
         say "$name: SHA-256 mismatch for $(basename "$orig"): got $got, want $sha"
         return 1
     fi
-    dsc=$(ls "$work"/*.dsc | head -n 1)
     rm -rf "$dest.tmp"
     (cd "$work" && dpkg-source --no-check -x "$dsc" "$dest.tmp" >/dev/null)
     mv "$dest.tmp" "$dest"
@@ -103,10 +132,10 @@ fetch_upstream() {
 }
 
 grep -v '^#' "$here/manifest.tsv" | grep -v '^$' |
-while IFS="$(printf '\t')" read -r name version sha url debsrc debver; do
+while IFS="$(printf '\t')" read -r name version sha url debsrc debver dscsha; do
     dest="$src/$name-$version"
     [ -d "$dest" ] && continue
     fetch_upstream "$name" "$version" "$sha" "$url" "$dest" ||
-        fetch_debian "$name" "$version" "$sha" "$debsrc" "$debver" "$dest" ||
+        fetch_debian "$name" "$version" "$sha" "$debsrc" "$debver" "$dscsha" "$dest" ||
         { say "$name $version: could not fetch a verified source"; exit 1; }
 done

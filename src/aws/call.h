@@ -6,6 +6,21 @@
  *
  * One struct aws_client per process holds credentials (cached, refreshed),
  * region, endpoints, connections, the retry quota and the rate limiters.
+ *
+ * Environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE, AWS_CONFIG_FILE,
+ * AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL[_ECS|_S3|_CLOUDWATCH_LOGS|_EC2|_STS],
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_MAX_ATTEMPTS, AWS_CA_BUNDLE, SSL_CERT_FILE,
+ * the credential variables of creds.h, and two for tests only:
+ * ECSBATCH_TEST_BACKOFF_SCALE (0..1, multiplies retry backoff sleeps; 0 = none) and
+ * ECSBATCH_TEST_CONTAINER_CREDENTIALS_ENDPOINT (replaces http://169.254.170.2 for
+ * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).
+ *
+ * Errors of every call: EB_ERR_AWS (AWS answered an error; err->aws_code, http_status and
+ * request_id set; out->status/body hold the answer), EB_ERR_NOT_FOUND (S3 404),
+ * EB_ERR_EXISTS (S3 412 to a request with If-None-Match), EB_ERR_TRANSPORT (no answer
+ * after the retries), EB_ERR_TLS (certificate does not verify; never retried),
+ * EB_ERR_CREDENTIALS, EB_ERR_INVALID (no region, bad endpoint). Retries (standard mode,
+ * aws-facts §7) happen inside; an S3 200 whose body is <Error> is an error too.
  */
 #ifndef EB_AWS_CALL_H
 #define EB_AWS_CALL_H

@@ -56,5 +56,7 @@ int cmd_validate(const struct cli_opts *opts);
 int cmd_whoami(const struct cli_opts *opts);
 int cmd_status(const struct cli_opts *opts);
 int cmd_version(const struct cli_opts *opts);
+/* Hidden diagnostic "_https-get URL" (cmd_diag.c): argv holds the arguments after its name. */
+int cmd_diag_https_get(int argc, char **argv);
 
 #endif

@@ -1,55 +1,44 @@
 /*
  * ecsbatch status JOB_ID: print a job's result.json (exit with its code),
  * else its live status.json (exit 0), else say there is no such job (exit 2).
- * The results location is --results / ECSBATCH_RESULTS, else ./ecsbatch-results.
+ * The results location is --results / ECSBATCH_RESULTS (a folder or s3://bucket/prefix),
+ * else ./ecsbatch-results.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_common.h"
+#include "job/jobid.h"
 #include "report/result.h"
 #include "sink/sink_folder.h"
 #include "util/buf.h"
 
 #define S_DEFAULT_RESULTS "./ecsbatch-results"
 
-static bool
-s_valid_job_id(const char *id)
-{
-    size_t n = strlen(id);
-    if (n < 1 || n > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 int
 cmd_status(const struct cli_opts *opts)
 {
     const char *id = opts->job_id_arg;
-    if (!id || !s_valid_job_id(id)) {
+    if (!id || !jobid_is_valid(id)) {
         fprintf(stderr, "ecsbatch: '%s' is not a job id ([A-Za-z0-9_-]{1,64})\n", id ? id : "");
         return EXIT_USAGE;
     }
     const char *results = opts->results ? opts->results : S_DEFAULT_RESULTS;
-    if (strncmp(results, "s3://", 5) == 0) {
-        /* seam: the S3 results sink plugs in here */
-        fprintf(stderr, "ecsbatch: the S3 results sink is not available in this build (%s)\n",
-                results);
-        return EXIT_ERROR;
-    }
-    struct sink *s = sink_folder_new(results, id);
-    struct eb_buf b = EB_BUF_INIT;
     struct eb_error err = {0};
+    struct cmd_aws *aws = cmd_aws_new();
+    struct sink *s = NULL;
+    if (strncmp(results, "s3://", 5) == 0) {
+        if (cmd_aws_sink(aws, results, id, &s, &err) != EB_OK) {
+            fprintf(stderr, "ecsbatch: results %s: %s\n", results, err.msg);
+            cmd_aws_free(aws);
+            return cmd_exit_for(err.code);
+        }
+    } else {
+        s = sink_folder_new(results, id);
+    }
+    struct eb_buf b = EB_BUF_INIT;
     int code = EXIT_ERROR;
     int rc = s->ops->get(s, "result.json", &b, &err);
     if (rc == EB_OK) {
@@ -82,5 +71,6 @@ cmd_status(const struct cli_opts *opts)
     }
     buf_cleanup(&b);
     s->ops->destroy(s);
+    cmd_aws_free(aws);
     return code;
 }

@@ -105,7 +105,8 @@ jsonx_print_pretty(const cJSON *item)
             in_str = true;
         }
         if (!in_str && *p == '\t') {
-            buf_puts(&b, "  ");
+            /* cJSON writes "key":<TAB>value */
+            buf_puts(&b, b.len && b.ptr[b.len - 1] == ':' ? " " : "  ");
         } else {
             buf_putc(&b, *p);
         }

@@ -1,13 +1,12 @@
 /*
- * Plans built by hand for the engine tests; see test_engine_support.h. The
- * plan_* helpers below are weak: the real ones from src/job win when linked.
+ * Plans built by hand for the engine tests; see test_engine_support.h. They
+ * have no task definition: the real plan_* helpers of src/job cope with that.
  */
 #include "test_engine_support.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/timefmt.h"
 #include "util/xalloc.h"
 
 struct plan *
@@ -84,81 +83,4 @@ tplan_free(struct plan *p)
     free(p->task_name_prefix);
     free(p->essential_container);
     free(p);
-}
-
-/* --- weak stand-ins for src/job ------------------------------------------------------------ */
-
-__attribute__((weak)) char *
-plan_task_name(const struct plan *p, int index)
-{
-    return xasprintf("%s-job-%s-%d", p->task_name_prefix ? p->task_name_prefix : "ecsbatch",
-                     p->job_id, index);
-}
-
-__attribute__((weak)) struct plan_env *
-plan_container_env(const struct plan *p, const char *container, int index, int attempt,
-                   int64_t deadline_ms, size_t *out_n)
-{
-    size_t n = 0;
-    const struct plan_override *ov = NULL;
-    for (size_t i = 0; i < p->noverrides; i++) {
-        if (strcmp(p->overrides[i].name, container) == 0) {
-            ov = &p->overrides[i];
-        }
-    }
-    size_t cap = (ov ? ov->nenv : 0) + 5;
-    struct plan_env *env = xcalloc(cap, sizeof *env);
-    for (size_t i = 0; ov && i < ov->nenv; i++) {
-        env[n].name = xstrdup(ov->env[i].name);
-        env[n].value = xstrdup(ov->env[i].value);
-        n++;
-    }
-    char ts[40];
-    env[n].name = xstrdup("TASK_NUM");
-    env[n++].value = xasprintf("%d", index);
-    env[n].name = xstrdup("ECSBATCH_JOB_ID");
-    env[n++].value = xstrdup(p->job_id);
-    env[n].name = xstrdup("ECSBATCH_ATTEMPT");
-    env[n++].value = xasprintf("%d", attempt);
-    env[n].name = xstrdup("ECSBATCH_DEADLINE");
-    env[n++].value = xstrdup(timefmt_rfc3339(ts, sizeof ts, deadline_ms));
-    env[n].name = xstrdup("TASK_NAME");
-    env[n++].value = plan_task_name(p, index);
-    *out_n = n;
-    return env;
-}
-
-__attribute__((weak)) void
-plan_env_free(struct plan_env *env, size_t n)
-{
-    for (size_t i = 0; env && i < n; i++) {
-        free(env[i].name);
-        free(env[i].value);
-    }
-    free(env);
-}
-
-__attribute__((weak)) char **
-plan_container_argv(const struct plan *p, const char *container)
-{
-    for (size_t i = 0; i < p->noverrides; i++) {
-        const struct plan_override *o = &p->overrides[i];
-        if (strcmp(o->name, container) == 0 && o->command) {
-            char **v = xcalloc(o->ncommand + 1, sizeof *v);
-            for (size_t k = 0; k < o->ncommand; k++) {
-                v[k] = xstrdup(o->command[k]);
-            }
-            return v;
-        }
-    }
-    return NULL;
-}
-
-__attribute__((weak)) void
-plan_argv_free(char **argv)
-{
-    for (size_t i = 0; argv && argv[i]; i++) {
-        free(argv[i]);
-    }
-    free(argv);
 }

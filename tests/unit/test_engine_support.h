@@ -1,7 +1,7 @@
 /*
  * Test support for the engine, report and local-backend tests: plans built by
- * hand (no catalogue, no job document), and until src/job provides them, weak
- * stand-ins for the plan_* helpers of job/plan.h.
+ * hand (no catalogue, no job document, no task definition), used with the
+ * plan_* helpers of job/plan.h.
  */
 #ifndef EB_TEST_ENGINE_SUPPORT_H
 #define EB_TEST_ENGINE_SUPPORT_H

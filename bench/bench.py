@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Benchmarks of ecsbatch (never run by the test suite): binary size, and a
+job of N tasks supervised against tests/fakeaws with /usr/bin/time measuring
+the launcher's CPU time and peak RSS, plus the time from exec to the first
+AWS request.
+
+    python3 bench/bench.py [--bin build/ecsbatch] [--tasks 1000 10000] [--repeat 3]
+
+Targets (README "Performance"): stripped static binary <= 1.5 MB; 1,000 tasks
+in <= 0.1 s CPU and <= 8 MB peak RSS (16 MB at 10,000); no throttled ECS
+request; <= 5 ms from exec to the first AWS request.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+from fakeaws.control import FakeControl  # noqa: E402
+from fakeaws.server import FakeAWS  # noqa: E402
+
+CATALOGUE = """\
+commands:
+  - name: bench
+    status: active
+    context:
+      task_definition_template: template.json
+      task_count: {n}
+      polling_interval: "{poll}"
+      status_interval: "1s"
+      timeout: "1h"
+      max_fail_count: 1
+      log_fetch: none
+    tags: [bench]
+clusters:
+  - name: fake
+    status: active
+    context:
+      cluster_name: default
+      launch_type: FARGATE
+      max_task_count: 100000
+      vpc_config: {{subnets: [subnet-0a1b2c3d4e5f60011], security_groups: [sg-0a1b2c3d4e5f60020]}}
+    tags: [fake]
+"""
+TEMPLATE = {"family": "bench-child", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+            "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "main", "image": "busybox", "essential": True,
+                                      "command": ["true"]}]}
+JOB = '{"name": "bench", "version": "1", "command_criteria": ["bench"], "cluster_criteria": ["fake"]}'
+
+
+def measure(binary, n, poll, tmp, url, ctl):
+    ctl.reset({"rate_limits": {"RunTask": {"burst": 100, "rate": 40},
+                               "DescribeTasks": {"burst": 100, "rate": 20}},
+               "timings": {"provisioning_ms": 1000, "pending_ms": 1000, "run_ms": 5000,
+                           "stopping_ms": 1000, "stop_delay_ms": 1000},
+               "speed": 1})
+    with open(os.path.join(tmp, "ecsbatch.yaml"), "w") as f:
+        f.write(CATALOGUE.format(n=n, poll=poll))
+    with open(os.path.join(tmp, "template.json"), "w") as f:
+        json.dump(TEMPLATE, f)
+    with open(os.path.join(tmp, "job.json"), "w") as f:
+        f.write(JOB)
+    env = {"PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-west-2",
+           "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+           "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
+    job_id = f"bench{n}-{int(time.time() * 1000)}"
+    t0 = time.time()
+    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", binary, "run", "--config", "ecsbatch.yaml",
+                        "--results", "results", "--job-id", job_id, "-q", "job.json"],
+                       cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.time() - t0
+    user, sys_, rss = p.stderr.strip().splitlines()[-1].split()
+    reqs = ctl.requests()
+    first = min(r["time"] for r in reqs) if reqs else None
+    counts = ctl.counts()
+    return {"tasks": n, "exit": p.returncode, "cpu_s": float(user) + float(sys_),
+            "peak_rss_mb": int(rss) / 1024, "wall_s": round(wall, 2),
+            "first_request_ms": round((first - t0) * 1000, 2) if first else None,
+            "throttled": counts["throttled"],
+            "calls": {k: v for k, v in counts["ops"].items() if k.startswith("ecs:")}}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ecsbatch"))
+    ap.add_argument("--tasks", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--poll", default="2s")
+    args = ap.parse_args()
+    size = os.path.getsize(args.bin)
+    print(f"binary {args.bin}: {size} bytes ({size / 1048576:.2f} MB)")
+    with FakeAWS() as fake, tempfile.TemporaryDirectory() as tmp:
+        url = fake.start()
+        ctl = FakeControl(url)
+        for n in args.tasks:
+            print(json.dumps(measure(args.bin, n, args.poll, tmp, url, ctl)))
+
+
+if __name__ == "__main__":
+    main()
