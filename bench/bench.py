@@ -95,7 +95,7 @@ def main():
     size = os.path.getsize(args.bin)
     print(f"binary {args.bin}: {size} bytes ({size / 1048576:.2f} MB)")
     with FakeAWS() as fake, tempfile.TemporaryDirectory() as tmp:
-        url = fake.start()
+        url = fake.url
         ctl = FakeControl(url)
         for n in args.tasks:
             print(json.dumps(measure(args.bin, n, args.poll, tmp, url, ctl)))

@@ -110,7 +110,13 @@ fetch_debian() {
         return 1
     fi
     rm -rf "$dest.tmp"
-    (cd "$work" && dpkg-source --no-check -x "$dsc" "$dest.tmp" >/dev/null)
+    # dpkg-source checks every file against the .dsc's checksums (the uploader's
+    # signature is not checked: the .dsc itself is pinned).
+    if ! (cd "$work" && dpkg-source -x "$dsc" "$dest.tmp" >"$work/unpack.log" 2>&1); then
+        grep 'error' "$work/unpack.log" >&2
+        say "$name: the files of $(basename "$dsc") do not match it"
+        return 1
+    fi
     mv "$dest.tmp" "$dest"
     say "$name $version: Debian source $(basename "$dsc" .dsc) (patches applied), SHA-256 verified"
 }

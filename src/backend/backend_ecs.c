@@ -48,6 +48,7 @@ struct s_ecs {
 
     char *td_arn;              /* after prepare */
     struct ecs_taskdef td;     /* its containers: essential flags, awslogs options */
+    const char **td_names;     /* td's container names, for ctx.containers */
     bool prepared;
 
     struct s_region_client regions[S_REGION_CLIENTS_MAX];
@@ -116,6 +117,14 @@ s_adopt_td(struct s_ecs *b, struct ecs_taskdef *d)
     free(b->td_arn);
     b->td_arn = xstrdup(b->td.arn);
     b->ctx.task_definition = b->td_arn;
+    /* A template known only at run time (self) overrides every container it has. */
+    free(b->td_names);
+    b->td_names = xcalloc(b->td.ncontainers + 1, sizeof *b->td_names);
+    for (size_t i = 0; i < b->td.ncontainers; i++) {
+        b->td_names[i] = b->td.containers[i].name;
+    }
+    b->ctx.containers = b->td_names;
+    b->ctx.ncontainers = b->td.ncontainers;
     b->prepared = true;
 }
 
@@ -728,6 +737,7 @@ s_destroy(struct backend *base)
     ecs_strv_free(b->security_groups, b->nsecurity_groups);
     free(b->self_td);
     free(b->td_arn);
+    free(b->td_names);
     ecs_taskdef_cleanup(&b->td);
     for (size_t i = 0; i < b->nregions; i++) {
         free(b->regions[i].region);

@@ -173,7 +173,7 @@ class ValidateTest(TempDirTest):
 
     def test_s3_sources(self):
         with FakeAWS() as fake:
-            url = fake.start()
+            url = fake.url
             ctl = FakeControl(url)
             ctl.reset()
             ctl.create_bucket("cfg")
