@@ -13,6 +13,7 @@ request; <= 5 ms from exec to the first AWS request.
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,7 @@ TEMPLATE = {"family": "bench-child", "requiresCompatibilities": ["FARGATE"], "ne
 JOB = '{"name": "bench", "version": "1", "command_criteria": ["bench"], "cluster_criteria": ["fake"]}'
 
 
-def measure(binary, n, poll, tmp, url, ctl):
+def measure(binary, n, poll, tmp, url, ctl, wrap=()):
     ctl.reset({"rate_limits": {"RunTask": {"burst": 100, "rate": 40},
                                "DescribeTasks": {"burst": 100, "rate": 20}},
                "timings": {"provisioning_ms": 1000, "pending_ms": 1000, "run_ms": 5000,
@@ -71,7 +72,7 @@ def measure(binary, n, poll, tmp, url, ctl):
            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
     job_id = f"bench{n}-{int(time.time() * 1000)}"
     t0 = time.time()
-    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", binary, "run", "--config", "ecsbatch.yaml",
+    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *wrap, binary, "run", "--config", "ecsbatch.yaml",
                         "--results", "results", "--job-id", job_id, "-q", "job.json"],
                        cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.time() - t0
@@ -91,14 +92,16 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ecsbatch"))
     ap.add_argument("--tasks", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--poll", default="2s")
+    ap.add_argument("--wrap", default="", help="a command to run the launcher under, e.g. a profiler")
     args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)
     size = os.path.getsize(args.bin)
     print(f"binary {args.bin}: {size} bytes ({size / 1048576:.2f} MB)")
     with FakeAWS() as fake, tempfile.TemporaryDirectory() as tmp:
         url = fake.url
         ctl = FakeControl(url)
         for n in args.tasks:
-            print(json.dumps(measure(args.bin, n, args.poll, tmp, url, ctl)))
+            print(json.dumps(measure(args.bin, n, args.poll, tmp, url, ctl, shlex.split(args.wrap))))
 
 
 if __name__ == "__main__":

@@ -347,7 +347,11 @@ s_describe(struct backend *base, const char *const *handles, size_t n, struct ob
             break;
         }
         for (size_t i = from; i < from + k; i++) {
-            const struct ecs_task *found = NULL;
+            /* ECS answers in the order asked: look there first. */
+            size_t same = i - from;
+            const struct ecs_task *found =
+                same < l.ntasks && s_same_task(handles[i], l.tasks[same].arn) ? &l.tasks[same]
+                                                                               : NULL;
             for (size_t j = 0; j < l.ntasks && !found; j++) {
                 if (s_same_task(handles[i], l.tasks[j].arn)) {
                     found = &l.tasks[j];

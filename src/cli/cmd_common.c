@@ -67,7 +67,7 @@ int
 cmd_print_json(const cJSON *doc)
 {
     char *text = jsonx_print_pretty(doc);
-    int ok = fputs(text, stdout) >= 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0;
+    int ok = fputs(text, stdout) >= 0 && fflush(stdout) == 0;
     free(text);
     if (!ok) {
         fprintf(stderr, "ecsbatch: writing to stdout failed\n");

@@ -122,7 +122,6 @@ cmd_whoami(const struct cli_opts *opts)
     s_add_str_or_null(doc, "credentials_source", aws_client_credentials_source(c));
     char *text = jsonx_print_pretty(doc);
     fputs(text, stdout);
-    fputc('\n', stdout);
     free(text);
     cJSON_Delete(doc);
     self_info_cleanup(&s);

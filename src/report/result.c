@@ -234,30 +234,6 @@ s_task_json(const struct report_task *t)
     return o;
 }
 
-/*
- * Indented with two spaces and "key": value, ending in a newline. cJSON's formatted print
- * escapes tabs inside strings, so every raw tab is layout: ":\t" separates a key.
- */
-static char *
-s_pretty(const cJSON *o)
-{
-    char *tabbed = cJSON_Print(o);
-    struct eb_buf b = EB_BUF_INIT;
-    for (const char *p = tabbed ? tabbed : "null"; *p; p++) {
-        if (p[0] == ':' && p[1] == '\t') {
-            (void)buf_puts(&b, ": ");
-            p++;
-        } else if (*p == '\t') {
-            (void)buf_puts(&b, "  ");
-        } else {
-            (void)buf_putc(&b, *p);
-        }
-    }
-    (void)buf_putc(&b, '\n');
-    cJSON_free(tabbed);
-    return buf_steal(&b);
-}
-
 char *
 result_to_json(const struct job_report *r)
 {
@@ -320,7 +296,7 @@ result_to_json(const struct job_report *r)
     cJSON_AddNumberToObject(co, "retries", c.retries);
     cJSON_AddNumberToObject(co, "launch_failures", c.launch_failures);
 
-    char *text = s_pretty(o);
+    char *text = jsonx_print_pretty(o);
     cJSON_Delete(o);
     return text;
 }

@@ -91,26 +91,22 @@ jsonx_print(const cJSON *item)
 char *
 jsonx_print_pretty(const cJSON *item)
 {
-    /* cJSON indents with tabs; re-indent with two spaces outside strings. */
+    /* cJSON indents with tabs and escapes those inside strings, so every raw tab is layout:
+     * after ':' it separates a key from its value, anywhere else it indents. */
     char *tabbed = cJSON_Print(item);
     struct eb_buf b = EB_BUF_INIT;
-    bool in_str = false, esc = false;
-    for (const char *p = tabbed ? tabbed : "null"; *p; p++) {
-        if (in_str) {
-            esc = !esc && *p == '\\';
-            if (*p == '"' && !esc) {
-                in_str = false;
-            }
-        } else if (*p == '"') {
-            in_str = true;
+    const char *p = tabbed ? tabbed : "null";
+    for (;;) {
+        size_t run = strcspn(p, "\t");
+        (void)buf_append(&b, p, run);
+        p += run;
+        if (!*p) {
+            break;
         }
-        if (!in_str && *p == '\t') {
-            /* cJSON writes "key":<TAB>value */
-            buf_puts(&b, b.len && b.ptr[b.len - 1] == ':' ? " " : "  ");
-        } else {
-            buf_putc(&b, *p);
-        }
+        (void)buf_puts(&b, b.len && b.ptr[b.len - 1] == ':' ? " " : "  ");
+        p++;
     }
+    (void)buf_putc(&b, '\n');
     cJSON_free(tabbed);
     return buf_steal(&b);
 }

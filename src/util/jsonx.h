@@ -24,7 +24,7 @@ bool jsonx_bool(const cJSON *obj, const char *key, bool dflt);
 void jsonx_add_str(cJSON *obj, const char *key, const char *value);
 /* Print compactly into a malloc'd string (free with free()). */
 char *jsonx_print(const cJSON *item);
-/* Print indented with two spaces. */
+/* Print indented with two spaces, "key": value, ending in a newline. */
 char *jsonx_print_pretty(const cJSON *item);
 
 #endif

@@ -28,6 +28,9 @@ TEST(timefmt_round_trip)
     EXPECT_STR(timefmt_amzdate(s, 1440938160000), "20150830T123600Z");
     EXPECT_STR(timefmt_logstamp(s, sizeof s, 1699710323000), "2023-11-11 13:45:23");
     EXPECT_STR(timefmt_rfc3339_ms(s, sizeof s, 1440938160123), "2015-08-30T12:36:00.123Z");
+    EXPECT_STR(timefmt_rfc3339_ms(s, sizeof s, -1), "1969-12-31T23:59:59.999Z");
+    EXPECT_STR(timefmt_rfc3339(s, 8, 1440938160000), "2015-08"); /* truncated, terminated */
+    EXPECT_STR(timefmt_rfc3339(s, 3, 1440938160000), "20");
     int64_t ms = 0;
     EXPECT_INT(timefmt_parse_rfc3339("2015-08-30T12:36:00Z", &ms), 0);
     EXPECT_INT(ms, 1440938160000);
