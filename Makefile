@@ -56,6 +56,8 @@ R_DEPS_STAMP := $(R)/.ready
 A_DEPS_STAMP := $(A)/.ready
 
 .PHONY: all test asan fuzz check lint clean distclean deps deps-asan
+# Object files of tools and fuzz targets are intermediates of pattern rules: keep them.
+.SECONDARY:
 all: $(B)/ecsbatch
 
 # --- third-party dependencies (vendor/) ---------------------------------------

@@ -2,7 +2,7 @@
  * EC2 query requests and answers (see ec2.h). One table per resource kind
  * says where its items are ("/subnetSet/item") and which child paths fill
  * which struct member; a single xml_walk visitor does the rest, so the five
- * operations share one parser, one cleanup and one paging loop.
+ * operations share one parser, one cleanup and one paging loop (S_API).
  */
 #include "ec2.h"
 
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aws/awserr.h"
+#include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -34,74 +35,79 @@ struct s_kind {
     size_t n_fields;
 };
 
-#define F(T, m, type) {#m, type, offsetof(T, m), 0}
-#define FP(T, rel, m, type) {rel, type, offsetof(T, m), 0}
-#define FV(T, rel, m) {rel, S_STRV, offsetof(T, m), offsetof(T, n_##m)}
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+/* Table rows; S_T names the struct the table describes. */
+#define F(rel, m, type) {rel, type, offsetof(S_T, m), 0}
+#define FV(rel, m) {rel, S_STRV, offsetof(S_T, m), offsetof(S_T, n_##m)}
 
-static const struct s_field s_eni_fields[] = {
-    FP(struct ec2_network_interface, "networkInterfaceId", id, S_STR),
-    FP(struct ec2_network_interface, "subnetId", subnet_id, S_STR),
-    FP(struct ec2_network_interface, "vpcId", vpc_id, S_STR),
-    FP(struct ec2_network_interface, "availabilityZone", availability_zone, S_STR),
-    FP(struct ec2_network_interface, "privateIpAddress", private_ip, S_STR),
-    FP(struct ec2_network_interface, "association/publicIp", public_ip, S_STR),
-    FP(struct ec2_network_interface, "status", status, S_STR),
-    FP(struct ec2_network_interface, "interfaceType", interface_type, S_STR),
-    FP(struct ec2_network_interface, "description", description, S_STR),
-    FV(struct ec2_network_interface, "groupSet/item/groupId", group_ids),
-    FV(struct ec2_network_interface, "groupSet/item/groupName", group_names),
+#define S_T struct ec2_network_interface
+static const struct s_field s_network_interface_fields[] = {
+    F("networkInterfaceId", id, S_STR),
+    F("subnetId", subnet_id, S_STR),
+    F("vpcId", vpc_id, S_STR),
+    F("availabilityZone", availability_zone, S_STR),
+    F("privateIpAddress", private_ip, S_STR),
+    F("association/publicIp", public_ip, S_STR),
+    F("status", status, S_STR),
+    F("interfaceType", interface_type, S_STR),
+    F("description", description, S_STR),
+    FV("groupSet/item/groupId", group_ids),
+    FV("groupSet/item/groupName", group_names),
 };
+#undef S_T
+#define S_T struct ec2_subnet
 static const struct s_field s_subnet_fields[] = {
-    FP(struct ec2_subnet, "subnetId", id, S_STR),
-    FP(struct ec2_subnet, "vpcId", vpc_id, S_STR),
-    FP(struct ec2_subnet, "availabilityZone", availability_zone, S_STR),
-    FP(struct ec2_subnet, "availabilityZoneId", availability_zone_id, S_STR),
-    FP(struct ec2_subnet, "cidrBlock", cidr_block, S_STR),
-    F(struct ec2_subnet, state, S_STR),
-    FP(struct ec2_subnet, "availableIpAddressCount", available_ips, S_LL),
-    FP(struct ec2_subnet, "defaultForAz", default_for_az, S_BOOL),
-    FP(struct ec2_subnet, "mapPublicIpOnLaunch", map_public_ip_on_launch, S_BOOL),
+    F("subnetId", id, S_STR),
+    F("vpcId", vpc_id, S_STR),
+    F("availabilityZone", availability_zone, S_STR),
+    F("availabilityZoneId", availability_zone_id, S_STR),
+    F("cidrBlock", cidr_block, S_STR),
+    F("state", state, S_STR),
+    F("availableIpAddressCount", available_ips, S_LL),
+    F("defaultForAz", default_for_az, S_BOOL),
+    F("mapPublicIpOnLaunch", map_public_ip_on_launch, S_BOOL),
 };
-static const struct s_field s_sg_fields[] = {
-    FP(struct ec2_security_group, "groupId", id, S_STR),
-    FP(struct ec2_security_group, "groupName", name, S_STR),
-    FP(struct ec2_security_group, "vpcId", vpc_id, S_STR),
-    FP(struct ec2_security_group, "groupDescription", description, S_STR),
+#undef S_T
+#define S_T struct ec2_security_group
+static const struct s_field s_security_group_fields[] = {
+    F("groupId", id, S_STR),
+    F("groupName", name, S_STR),
+    F("vpcId", vpc_id, S_STR),
+    F("groupDescription", description, S_STR),
 };
+#undef S_T
+#define S_T struct ec2_vpc
 static const struct s_field s_vpc_fields[] = {
-    FP(struct ec2_vpc, "vpcId", id, S_STR),
-    FP(struct ec2_vpc, "cidrBlock", cidr_block, S_STR),
-    F(struct ec2_vpc, state, S_STR),
-    FP(struct ec2_vpc, "isDefault", is_default, S_BOOL),
+    F("vpcId", id, S_STR),
+    F("cidrBlock", cidr_block, S_STR),
+    F("state", state, S_STR),
+    F("isDefault", is_default, S_BOOL),
 };
+#undef S_T
+#define S_T struct ec2_instance
 static const struct s_field s_instance_fields[] = {
-    FP(struct ec2_instance, "instanceId", id, S_STR),
-    FP(struct ec2_instance, "instanceType", type, S_STR),
-    FP(struct ec2_instance, "instanceState/name", state, S_STR),
-    FP(struct ec2_instance, "privateIpAddress", private_ip, S_STR),
-    FP(struct ec2_instance, "subnetId", subnet_id, S_STR),
-    FP(struct ec2_instance, "vpcId", vpc_id, S_STR),
-    FP(struct ec2_instance, "placement/availabilityZone", availability_zone, S_STR),
-    FV(struct ec2_instance, "groupSet/item/groupId", group_ids),
+    F("instanceId", id, S_STR),
+    F("instanceType", type, S_STR),
+    F("instanceState/name", state, S_STR),
+    F("privateIpAddress", private_ip, S_STR),
+    F("subnetId", subnet_id, S_STR),
+    F("vpcId", vpc_id, S_STR),
+    F("placement/availabilityZone", availability_zone, S_STR),
+    FV("groupSet/item/groupId", group_ids),
 };
+#undef S_T
 
-static const struct s_kind s_eni = {"DescribeNetworkInterfaces", "NetworkInterfaceId",
-                                    "/networkInterfaceSet/item",
-                                    sizeof(struct ec2_network_interface), s_eni_fields,
-                                    N(s_eni_fields)};
-static const struct s_kind s_subnet = {"DescribeSubnets", "SubnetId", "/subnetSet/item",
-                                       sizeof(struct ec2_subnet), s_subnet_fields,
-                                       N(s_subnet_fields)};
-static const struct s_kind s_sg = {"DescribeSecurityGroups", "GroupId", "/securityGroupInfo/item",
-                                   sizeof(struct ec2_security_group), s_sg_fields,
-                                   N(s_sg_fields)};
-static const struct s_kind s_vpc = {"DescribeVpcs", "VpcId", "/vpcSet/item", sizeof(struct ec2_vpc),
-                                    s_vpc_fields, N(s_vpc_fields)};
-static const struct s_kind s_instance = {"DescribeInstances", "InstanceId",
-                                         "/reservationSet/item/instancesSet/item",
-                                         sizeof(struct ec2_instance), s_instance_fields,
-                                         N(s_instance_fields)};
+/* s_{kind}: struct ec2_{kind} items, described by s_{kind}_fields. */
+#define S_KIND(kind, action, id_param, item_path)                                                  \
+    static const struct s_kind s_##kind = {action, id_param, item_path, sizeof(struct ec2_##kind), \
+                                           s_##kind##_fields,                                      \
+                                           sizeof s_##kind##_fields / sizeof s_##kind##_fields[0]}
+
+S_KIND(network_interface, "DescribeNetworkInterfaces", "NetworkInterfaceId",
+       "/networkInterfaceSet/item");
+S_KIND(subnet, "DescribeSubnets", "SubnetId", "/subnetSet/item");
+S_KIND(security_group, "DescribeSecurityGroups", "GroupId", "/securityGroupInfo/item");
+S_KIND(vpc, "DescribeVpcs", "VpcId", "/vpcSet/item");
+S_KIND(instance, "DescribeInstances", "InstanceId", "/reservationSet/item/instancesSet/item");
 
 /* --- items as bytes ----------------------------------------------------------- */
 
@@ -300,58 +306,13 @@ s_append(void **v, size_t *n, size_t size, unsigned char *items, size_t add)
     free(items);
 }
 
-#define S_PARSER(fn, T, kind)                                                                      \
-    int fn(const char *xml, size_t len, T *out, char **out_next, struct eb_error *err)             \
-    {                                                                                              \
-        unsigned char *items = NULL;                                                               \
-        size_t n = 0;                                                                              \
-        void *v = out->v;                                                                          \
-        int rc = s_parse(&kind, xml, len, &items, &n, out_next, err);                              \
-        if (rc == EB_OK) {                                                                         \
-            s_append(&v, &out->n, kind.size, items, n);                                            \
-            out->v = v;                                                                            \
-        }                                                                                          \
-        return rc;                                                                                 \
-    }
-
-S_PARSER(ec2_network_interfaces_parse, struct ec2_network_interface_list, s_eni)
-S_PARSER(ec2_subnets_parse, struct ec2_subnet_list, s_subnet)
-S_PARSER(ec2_security_groups_parse, struct ec2_security_group_list, s_sg)
-S_PARSER(ec2_vpcs_parse, struct ec2_vpc_list, s_vpc)
-S_PARSER(ec2_instances_parse, struct ec2_instance_list, s_instance)
-
-#define S_CLEANUP(fn, T, kind)                                                                     \
-    void fn(T *l)                                                                                  \
-    {                                                                                              \
-        if (l) {                                                                                   \
-            s_items_free(&kind, (unsigned char *)l->v, l->n);                                      \
-            l->v = NULL;                                                                           \
-            l->n = 0;                                                                              \
-        }                                                                                          \
-    }
-
-S_CLEANUP(ec2_network_interface_list_cleanup, struct ec2_network_interface_list, s_eni)
-S_CLEANUP(ec2_subnet_list_cleanup, struct ec2_subnet_list, s_subnet)
-S_CLEANUP(ec2_security_group_list_cleanup, struct ec2_security_group_list, s_sg)
-S_CLEANUP(ec2_vpc_list_cleanup, struct ec2_vpc_list, s_vpc)
-S_CLEANUP(ec2_instance_list_cleanup, struct ec2_instance_list, s_instance)
-
 /* --- requests ------------------------------------------------------------------- */
 
+/* Percent-encode everything but RFC 3986 unreserved characters. */
 static void
 s_form_escape(struct eb_buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            buf_putc(b, (char)*p);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
-        }
-    }
+    sigv4_uri_encode(b, s, strlen(s), false);
 }
 
 char *
@@ -426,21 +387,49 @@ s_describe(struct aws_client *c, const struct s_kind *k, const struct ec2_query 
     return rc;
 }
 
-#define S_OP(fn, T, kind)                                                                          \
-    int fn(struct aws_client *c, const struct ec2_query *q, T *out, struct eb_error *err)          \
+/*
+ * The public functions of one kind, over the typed list {struct ec2_{kind} *v; size_t n;}:
+ * ec2_{kind}s_parse, ec2_{kind}_list_cleanup and ec2_describe_{kind}s.
+ */
+#define S_API(kind)                                                                                \
+    int ec2_##kind##s_parse(const char *xml, size_t len, struct ec2_##kind##_list *out,            \
+                            char **out_next, struct eb_error *err)                                 \
+    {                                                                                              \
+        unsigned char *items = NULL;                                                               \
+        size_t n = 0;                                                                              \
+        void *v = out->v;                                                                          \
+        int rc = s_parse(&s_##kind, xml, len, &items, &n, out_next, err);                          \
+        if (rc == EB_OK) {                                                                         \
+            s_append(&v, &out->n, s_##kind.size, items, n);                                        \
+            out->v = v;                                                                            \
+        }                                                                                          \
+        return rc;                                                                                 \
+    }                                                                                              \
+                                                                                                   \
+    void ec2_##kind##_list_cleanup(struct ec2_##kind##_list *l)                                    \
+    {                                                                                              \
+        if (l) {                                                                                   \
+            s_items_free(&s_##kind, (unsigned char *)l->v, l->n);                                  \
+            l->v = NULL;                                                                           \
+            l->n = 0;                                                                              \
+        }                                                                                          \
+    }                                                                                              \
+                                                                                                   \
+    int ec2_describe_##kind##s(struct aws_client *c, const struct ec2_query *q,                    \
+                               struct ec2_##kind##_list *out, struct eb_error *err)                \
     {                                                                                              \
         void *v = NULL;                                                                            \
         memset(out, 0, sizeof *out);                                                               \
-        int rc = s_describe(c, &kind, q, &v, &out->n, err);                                        \
+        int rc = s_describe(c, &s_##kind, q, &v, &out->n, err);                                    \
         out->v = v;                                                                                \
         return rc;                                                                                 \
     }
 
-S_OP(ec2_describe_network_interfaces, struct ec2_network_interface_list, s_eni)
-S_OP(ec2_describe_subnets, struct ec2_subnet_list, s_subnet)
-S_OP(ec2_describe_security_groups, struct ec2_security_group_list, s_sg)
-S_OP(ec2_describe_vpcs, struct ec2_vpc_list, s_vpc)
-S_OP(ec2_describe_instances, struct ec2_instance_list, s_instance)
+S_API(network_interface)
+S_API(subnet)
+S_API(security_group)
+S_API(vpc)
+S_API(instance)
 
 int
 ec2_default_vpc(struct aws_client *c, char **out_vpc_id, struct eb_error *err)

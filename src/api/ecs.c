@@ -23,76 +23,85 @@ s_first(const cJSON *arr)
 
 /* --- parsing helpers ----------------------------------------------------------------------- */
 
-/* Where a field is, for error messages: "tasks[2].containers[0].exitCode". */
-struct s_path {
-    char text[160];
+/* Where a parser is: which answer, where its errors go, and the path of the object being
+ * read ("tasks[2].containers[0]", "" at the root), which error messages name. */
+struct s_at {
+    const char *what; /* the answer: "tasks", "DescribeClusters", ... */
+    struct eb_error *err;
+    char path[160];
 };
 
+/* parent's member, with [index] when index >= 0. */
 static void
-s_path_set(struct s_path *p, const struct s_path *parent, const char *member, long index)
+s_at_child(struct s_at *at, const struct s_at *parent, const char *member, long index)
 {
-    const char *base = parent ? parent->text : "";
-    const char *dot = base[0] && member ? "." : "";
+    const char *dot = parent->path[0] ? "." : "";
+    at->what = parent->what;
+    at->err = parent->err;
     if (index >= 0) {
-        snprintf(p->text, sizeof p->text, "%s%s%s[%ld]", base, dot, member ? member : "", index);
+        snprintf(at->path, sizeof at->path, "%s%s%s[%ld]", parent->path, dot, member, index);
     } else {
-        snprintf(p->text, sizeof p->text, "%s%s%s", base, dot, member ? member : "");
+        snprintf(at->path, sizeof at->path, "%s%s%s", parent->path, dot, member);
     }
 }
 
+/* EB_ERR_PARSE: "ECS <what> answer: <path>.<member> <problem>". */
 static int
-s_bad(struct eb_error *err, const char *what, const struct s_path *at, const char *member,
-      const char *expect)
+s_bad(const struct s_at *at, const char *member, const char *problem)
 {
-    return err_set(err, EB_ERR_PARSE, "ECS %s answer: %s%s%s is not %s", what, at ? at->text : "",
-                   at && at->text[0] ? "." : "", member, expect);
+    return err_set(at->err, EB_ERR_PARSE, "ECS %s answer: %s%s%s %s", at->what, at->path,
+                   at->path[0] ? "." : "", member, problem);
+}
+
+/* A member of obj, NULL when absent or null. */
+static const cJSON *
+s_member(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNull(v) ? NULL : v;
 }
 
 /* An optional string member: absent or null → NULL; another type is an error. */
 static int
-s_opt_str(const cJSON *obj, const char *key, char **out, const char *what, const struct s_path *at,
-          struct eb_error *err)
+s_opt_str(const cJSON *obj, const char *key, char **out, const struct s_at *at)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = s_member(obj, key);
     *out = NULL;
-    if (!v || cJSON_IsNull(v)) {
+    if (!v) {
         return EB_OK;
     }
     if (!cJSON_IsString(v) || !v->valuestring) {
-        return s_bad(err, what, at, key, "a string");
+        return s_bad(at, key, "is not a string");
     }
     *out = xstrdup(v->valuestring);
     return EB_OK;
 }
 
 static int
-s_req_str(const cJSON *obj, const char *key, char **out, const char *what, const struct s_path *at,
-          struct eb_error *err)
+s_req_str(const cJSON *obj, const char *key, char **out, const struct s_at *at)
 {
-    int rc = s_opt_str(obj, key, out, what, at, err);
+    int rc = s_opt_str(obj, key, out, at);
     if (rc == EB_OK && !*out) {
-        return err_set(err, EB_ERR_PARSE, "ECS %s answer: %s%s%s is missing", what,
-                       at ? at->text : "", at && at->text[0] ? "." : "", key);
+        return s_bad(at, key, "is missing");
     }
     return rc;
 }
 
 /* An optional integer member that fits an int. */
 static int
-s_opt_int(const cJSON *obj, const char *key, bool *has, int *out, const char *what,
-          const struct s_path *at, struct eb_error *err)
+s_opt_int(const cJSON *obj, const char *key, bool *has, int *out, const struct s_at *at)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = s_member(obj, key);
     if (has) {
         *has = false;
     }
     *out = 0;
-    if (!v || cJSON_IsNull(v)) {
+    if (!v) {
         return EB_OK;
     }
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < -2147483648.0 ||
         v->valuedouble > 2147483647.0) {
-        return s_bad(err, what, at, key, "an integer");
+        return s_bad(at, key, "is not an integer");
     }
     *out = (int)v->valuedouble;
     if (has) {
@@ -103,18 +112,17 @@ s_opt_int(const cJSON *obj, const char *key, bool *has, int *out, const char *wh
 
 /* An optional epoch-seconds timestamp → ms (0 when absent). */
 static int
-s_opt_time(const cJSON *obj, const char *key, int64_t *out, const char *what,
-           const struct s_path *at, struct eb_error *err)
+s_opt_time(const cJSON *obj, const char *key, int64_t *out, const struct s_at *at)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = s_member(obj, key);
     *out = 0;
-    if (!v || cJSON_IsNull(v)) {
+    if (!v) {
         return EB_OK;
     }
     /* beyond year 10000 or before 1970 is not a time ECS returns */
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
         v->valuedouble > 253402300800.0) {
-        return s_bad(err, what, at, key, "a timestamp (epoch seconds)");
+        return s_bad(at, key, "is not a timestamp (epoch seconds)");
     }
     *out = (int64_t)llround(v->valuedouble * 1000.0);
     return EB_OK;
@@ -122,24 +130,23 @@ s_opt_time(const cJSON *obj, const char *key, int64_t *out, const char *what,
 
 /* An optional array member: absent or null → NULL. */
 static int
-s_opt_array(const cJSON *obj, const char *key, const cJSON **out, const char *what,
-            const struct s_path *at, struct eb_error *err)
+s_opt_array(const cJSON *obj, const char *key, const cJSON **out, const struct s_at *at)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = s_member(obj, key);
     *out = NULL;
-    if (!v || cJSON_IsNull(v)) {
-        return EB_OK;
-    }
-    if (!cJSON_IsArray(v)) {
-        return s_bad(err, what, at, key, "a list");
+    if (v && !cJSON_IsArray(v)) {
+        return s_bad(at, key, "is not a list");
     }
     *out = v;
     return EB_OK;
 }
 
+/* The answer's JSON object; at is set to its root. */
 static int
-s_root(const char *body, size_t len, const char *what, cJSON **out, struct eb_error *err)
+s_root(const char *body, size_t len, const char *what, struct eb_error *err, cJSON **out,
+       struct s_at *at)
 {
+    *at = (struct s_at){.what = what, .err = err};
     *out = NULL;
     if (!body) {
         return err_set(err, EB_ERR_PARSE, "ECS %s answer is empty", what);
@@ -160,56 +167,72 @@ s_count(const cJSON *arr)
     return n > 0 ? (size_t)n : 0;
 }
 
-/* A list of strings. */
+/* The list of strings obj.member (absent or null: none). */
 static int
-s_strv(const cJSON *arr, char ***out, size_t *out_n, const char *what, const struct s_path *at,
-       const char *member, struct eb_error *err)
+s_strv(const cJSON *obj, const char *member, const struct s_at *at, char ***out, size_t *out_n)
 {
+    const cJSON *arr;
+    int rc;
+    *out = NULL;
+    *out_n = 0;
+    TRY(s_opt_array(obj, member, &arr, at));
     size_t n = s_count(arr);
     *out = n ? xcalloc(n, sizeof(char *)) : NULL;
-    *out_n = 0;
     const cJSON *it;
-    for (it = s_first(arr); it; it = it->next) {
+    for (it = s_first(arr); it && *out_n < n; it = it->next) {
         if (!cJSON_IsString(it) || !it->valuestring) {
-            return s_bad(err, what, at, member, "a list of strings");
-        }
-        if (*out_n >= n || !*out) {
-            break; /* the list cannot grow while it is walked */
+            return s_bad(at, member, "is not a list of strings");
         }
         (*out)[(*out_n)++] = xstrdup(it->valuestring);
     }
-    return EB_OK;
+out:
+    return rc;
 }
 
-/* [{key, value}] tags, or [{name, value}] environment entries. */
+/* Fills el, a zeroed element of a list being parsed, from obj (an object, at at). */
+typedef int (*s_entry_fn)(const cJSON *obj, const struct s_at *at, void *el);
+
+/* The list of objects obj.member (absent or null: none) into a new array of elements of size
+ * bytes, each filled by parse: arrp is the address of the caller's element pointer, *out_n its
+ * count. An entry that fails is counted too, so the caller's cleanup frees what it got. The
+ * count is taken before the walk: the list cannot grow while it is walked. */
 static int
-s_kv_list(const cJSON *arr, const char *kname, struct ecs_kv **out, size_t *out_n,
-          const char *what, const struct s_path *at, struct eb_error *err)
+s_objects(const cJSON *obj, const char *member, const struct s_at *at, size_t size,
+          s_entry_fn parse, void *arrp, size_t *out_n)
 {
-    size_t n = s_count(arr);
-    *out = n ? xcalloc(n, sizeof **out) : NULL;
+    const cJSON *arr;
+    int rc;
     *out_n = 0;
+    TRY(s_opt_array(obj, member, &arr, at));
+    size_t n = s_count(arr);
+    unsigned char *base = n ? xcalloc(n, size) : NULL;
+    memcpy(arrp, &base, sizeof base);
     const cJSON *it;
     long i = 0;
-    for (it = s_first(arr); it; it = it->next) {
-        struct s_path p;
-        s_path_set(&p, at, NULL, i++);
+    for (it = s_first(arr); it && *out_n < n; it = it->next) {
+        struct s_at eat;
+        s_at_child(&eat, at, member, i++);
         if (!cJSON_IsObject(it)) {
-            return s_bad(err, what, &p, "entry", "an object");
+            return s_bad(&eat, "entry", "is not an object");
         }
-        if (*out_n >= n || !*out) {
-            break; /* the list cannot grow while it is walked */
-        }
-        struct ecs_kv *kv = &(*out)[(*out_n)++];
-        int rc = s_req_str(it, kname, &kv->key, what, &p, err);
-        if (rc == EB_OK) {
-            rc = s_opt_str(it, "value", &kv->value, what, &p, err);
-        }
-        if (rc != EB_OK) {
-            return rc;
-        }
+        void *el = base + *out_n * size;
+        (*out_n)++;
+        TRY(parse(it, &eat, el));
     }
-    return EB_OK;
+out:
+    return rc;
+}
+
+/* {key, value}: a tag. */
+static int
+s_kv_parse(const cJSON *obj, const struct s_at *at, void *el)
+{
+    struct ecs_kv *kv = el;
+    int rc;
+    TRY(s_req_str(obj, "key", &kv->key, at));
+    TRY(s_opt_str(obj, "value", &kv->value, at));
+out:
+    return rc;
 }
 
 static void
@@ -223,33 +246,13 @@ s_kv_free(struct ecs_kv *kv, size_t n)
 }
 
 static int
-s_failures(const cJSON *root, struct ecs_failure **out, size_t *out_n, const char *what,
-           struct eb_error *err)
+s_failure_parse(const cJSON *obj, const struct s_at *at, void *el)
 {
-    const cJSON *arr;
+    struct ecs_failure *f = el;
     int rc;
-    *out = NULL;
-    *out_n = 0;
-    TRY(s_opt_array(root, "failures", &arr, what, NULL, err));
-    size_t n = s_count(arr);
-    *out = n ? xcalloc(n, sizeof **out) : NULL;
-    const cJSON *it;
-    long i = 0;
-    for (it = s_first(arr); it; it = it->next) {
-        struct s_path p;
-        s_path_set(&p, NULL, "failures", i++);
-        if (!cJSON_IsObject(it)) {
-            rc = s_bad(err, what, &p, "entry", "an object");
-            goto out;
-        }
-        if (*out_n >= n || !*out) {
-            break; /* the list cannot grow while it is walked */
-        }
-        struct ecs_failure *f = &(*out)[(*out_n)++];
-        TRY(s_opt_str(it, "arn", &f->arn, what, &p, err));
-        TRY(s_opt_str(it, "reason", &f->reason, what, &p, err));
-        TRY(s_opt_str(it, "detail", &f->detail, what, &p, err));
-    }
+    TRY(s_opt_str(obj, "arn", &f->arn, at));
+    TRY(s_opt_str(obj, "reason", &f->reason, at));
+    TRY(s_opt_str(obj, "detail", &f->detail, at));
 out:
     return rc;
 }
@@ -263,6 +266,32 @@ s_failures_free(struct ecs_failure *f, size_t n)
         free(f[i].detail);
     }
     free(f);
+}
+
+/* A name to look up in a list of {name, value} pairs, and where its value goes. */
+struct s_pick {
+    const char *name;
+    char **out; /* the first value found for name; left alone once set */
+};
+
+/* Walk list (anything but a list: none) for the picks; an entry without a string name and value
+ * is skipped, and a pick already filled keeps its value. */
+static void
+s_pick_values(const cJSON *list, bool nocase, const struct s_pick *picks, size_t npicks)
+{
+    const cJSON *it;
+    for (it = s_first(list); it; it = it->next) {
+        const char *name = jsonx_str(it, "name");
+        const char *value = jsonx_str(it, "value");
+        for (size_t i = 0; name && value && i < npicks; i++) {
+            bool same = nocase ? strcasecmp(name, picks[i].name) == 0
+                               : strcmp(name, picks[i].name) == 0;
+            if (same && !*picks[i].out) {
+                *picks[i].out = xstrdup(value);
+                break;
+            }
+        }
+    }
 }
 
 /* --- cleanup ------------------------------------------------------------------------------- */
@@ -432,6 +461,32 @@ s_strings(const char *const *v, size_t n)
     return arr;
 }
 
+/* {key, value}: a tag as ECS takes it (a NULL value is ""). */
+static cJSON *
+s_tag_json(const struct ecs_kv *tag)
+{
+    cJSON *t = cJSON_CreateObject();
+    jsonx_add_str(t, "key", tag->key);
+    jsonx_add_str(t, "value", tag->value ? tag->value : "");
+    return t;
+}
+
+static void
+s_add_include_tags(cJSON *j)
+{
+    const char *inc = "TAGS";
+    cJSON_AddItemToObject(j, "include", s_strings(&inc, 1));
+}
+
+/* maxResults when max > 0, at most 100 (ECS's cap for the listings). */
+static void
+s_add_max_results(cJSON *j, int max)
+{
+    if (max > 0) {
+        cJSON_AddNumberToObject(j, "maxResults", max > 100 ? 100 : max);
+    }
+}
+
 static char *
 s_print_free(cJSON *j)
 {
@@ -447,8 +502,7 @@ ecs_describe_tasks_build(const char *cluster, const char *const *tasks, size_t n
     jsonx_add_str(j, "cluster", cluster);
     cJSON_AddItemToObject(j, "tasks", s_strings(tasks, n));
     if (include_tags) {
-        const char *inc = "TAGS";
-        cJSON_AddItemToObject(j, "include", s_strings(&inc, 1));
+        s_add_include_tags(j);
     }
     return s_print_free(j);
 }
@@ -490,24 +544,9 @@ ecs_list_tasks_build(const struct ecs_list_tasks_query *q, const char *next_toke
     jsonx_add_str(j, "startedBy", q->started_by);
     jsonx_add_str(j, "family", q->family);
     jsonx_add_str(j, "desiredStatus", q->desired_status);
-    if (q->max_results > 0) {
-        cJSON_AddNumberToObject(j, "maxResults", q->max_results > 100 ? 100 : q->max_results);
-    }
+    s_add_max_results(j, q->max_results);
     jsonx_add_str(j, "nextToken", next_token);
     return s_print_free(j);
-}
-
-static cJSON *
-s_tags_json(const struct ecs_kv *tags, size_t n)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        jsonx_add_str(t, "key", tags[i].key);
-        jsonx_add_str(t, "value", tags[i].value ? tags[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return arr;
 }
 
 char *
@@ -534,10 +573,7 @@ ecs_register_task_definition_build(const cJSON *body, const struct ecs_kv *tags,
                 }
                 it = next;
             }
-            cJSON *t = cJSON_CreateObject();
-            jsonx_add_str(t, "key", tags[i].key);
-            jsonx_add_str(t, "value", tags[i].value ? tags[i].value : "");
-            cJSON_AddItemToArray(arr, t);
+            cJSON_AddItemToArray(arr, s_tag_json(&tags[i]));
         }
     }
     return s_print_free(j);
@@ -548,8 +584,7 @@ ecs_describe_task_definition_build(const char *ref)
 {
     cJSON *j = cJSON_CreateObject();
     jsonx_add_str(j, "taskDefinition", ref);
-    const char *inc = "TAGS";
-    cJSON_AddItemToObject(j, "include", s_strings(&inc, 1));
+    s_add_include_tags(j);
     return s_print_free(j);
 }
 
@@ -561,9 +596,7 @@ ecs_list_task_definitions_build(const char *family, bool desc, int max_results,
     jsonx_add_str(j, "familyPrefix", family);
     jsonx_add_str(j, "status", "ACTIVE");
     jsonx_add_str(j, "sort", desc ? "DESC" : "ASC");
-    if (max_results > 0) {
-        cJSON_AddNumberToObject(j, "maxResults", max_results > 100 ? 100 : max_results);
-    }
+    s_add_max_results(j, max_results);
     jsonx_add_str(j, "nextToken", next_token);
     return s_print_free(j);
 }
@@ -590,24 +623,24 @@ ecs_tag_resource_build(const char *arn, const struct ecs_kv *tags, size_t ntags)
 {
     cJSON *j = cJSON_CreateObject();
     jsonx_add_str(j, "resourceArn", arn);
-    cJSON_AddItemToObject(j, "tags", s_tags_json(tags, ntags));
+    cJSON *arr = cJSON_AddArrayToObject(j, "tags");
+    for (size_t i = 0; i < ntags; i++) {
+        cJSON_AddItemToArray(arr, s_tag_json(&tags[i]));
+    }
     return s_print_free(j);
 }
 
 /* --- parsers ------------------------------------------------------------------------------- */
 
 static int
-s_container_parse(const cJSON *c, const struct s_path *p, struct ecs_container *out,
-                  const char *what, struct eb_error *err)
+s_container_parse(const cJSON *obj, const struct s_at *at, void *el)
 {
+    struct ecs_container *c = el;
     int rc;
-    if (!cJSON_IsObject(c)) {
-        return s_bad(err, what, p, "entry", "an object");
-    }
-    TRY(s_opt_str(c, "name", &out->name, what, p, err));
-    TRY(s_opt_str(c, "lastStatus", &out->last_status, what, p, err));
-    TRY(s_opt_int(c, "exitCode", &out->has_exit_code, &out->exit_code, what, p, err));
-    TRY(s_opt_str(c, "reason", &out->reason, what, p, err));
+    TRY(s_opt_str(obj, "name", &c->name, at));
+    TRY(s_opt_str(obj, "lastStatus", &c->last_status, at));
+    TRY(s_opt_int(obj, "exitCode", &c->has_exit_code, &c->exit_code, at));
+    TRY(s_opt_str(obj, "reason", &c->reason, at));
 out:
     return rc;
 }
@@ -615,31 +648,17 @@ out:
 /* The ENI attachment's subnetId and networkInterfaceId (detail names compared
  * case-insensitively: aws-facts §1.4 leaves their exact casing open). */
 static int
-s_attachments_parse(const cJSON *t, const struct s_path *tp, struct ecs_task *out, const char *what,
-                    struct eb_error *err)
+s_attachments_parse(const cJSON *obj, const struct s_at *at, struct ecs_task *t)
 {
+    const struct s_pick picks[] = {{"subnetId", &t->subnet_id}, {"networkInterfaceId", &t->eni_id}};
     const cJSON *arr;
     int rc;
-    TRY(s_opt_array(t, "attachments", &arr, what, tp, err));
+    TRY(s_opt_array(obj, "attachments", &arr, at));
     const cJSON *a;
     for (a = s_first(arr); a; a = a->next) {
         const char *type = jsonx_str(a, "type");
-        if (!type || strcmp(type, "ElasticNetworkInterface") != 0) {
-            continue;
-        }
-        const cJSON *details = cJSON_GetObjectItemCaseSensitive(a, "details");
-        const cJSON *d;
-        for (d = s_first(details); d; d = d->next) {
-            const char *name = jsonx_str(d, "name");
-            const char *value = jsonx_str(d, "value");
-            if (!name || !value) {
-                continue;
-            }
-            if (strcasecmp(name, "subnetId") == 0 && !out->subnet_id) {
-                out->subnet_id = xstrdup(value);
-            } else if (strcasecmp(name, "networkInterfaceId") == 0 && !out->eni_id) {
-                out->eni_id = xstrdup(value);
-            }
+        if (type && strcmp(type, "ElasticNetworkInterface") == 0) {
+            s_pick_values(cJSON_GetObjectItemCaseSensitive(a, "details"), true, picks, 2);
         }
     }
 out:
@@ -647,13 +666,12 @@ out:
 }
 
 /* Every environment entry of overrides.containerOverrides[], flattened in order. */
-static int
-s_override_env_parse(const cJSON *t, const struct s_path *tp, struct ecs_task *out,
-                     const char *what, struct eb_error *err)
+static void
+s_override_env_parse(const cJSON *obj, struct ecs_task *t)
 {
-    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(t, "overrides");
+    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(obj, "overrides");
     if (!cJSON_IsObject(ov)) {
-        return EB_OK;
+        return;
     }
     const cJSON *cos = cJSON_GetObjectItemCaseSensitive(ov, "containerOverrides");
     size_t total = 0;
@@ -663,124 +681,97 @@ s_override_env_parse(const cJSON *t, const struct s_path *tp, struct ecs_task *o
         total += cJSON_IsArray(env) ? s_count(env) : 0;
     }
     if (total == 0) {
-        return EB_OK;
+        return;
     }
-    out->override_env = xcalloc(total, sizeof *out->override_env);
+    t->override_env = xcalloc(total, sizeof *t->override_env);
     for (co = s_first(cos); co; co = co->next) {
         const cJSON *env = cJSON_GetObjectItemCaseSensitive(co, "environment");
         const cJSON *e;
         for (e = s_first(env); e; e = e->next) {
             const char *name = jsonx_str(e, "name");
-            if (!name || out->noverride_env >= total) {
+            if (!name || t->noverride_env >= total) {
                 continue;
             }
-            struct ecs_kv *kv = &out->override_env[out->noverride_env++];
+            struct ecs_kv *kv = &t->override_env[t->noverride_env++];
             kv->key = xstrdup(name);
             kv->value = xstrdup(jsonx_str(e, "value"));
         }
     }
-    (void)tp;
-    (void)what;
-    (void)err;
-    return EB_OK;
 }
 
 static int
-s_task_parse(const cJSON *t, const struct s_path *p, struct ecs_task *out, const char *what,
-             struct eb_error *err)
+s_task_parse(const cJSON *obj, const struct s_at *at, void *el)
 {
+    struct ecs_task *t = el;
     int rc;
-    if (!cJSON_IsObject(t)) {
-        return s_bad(err, what, p, "entry", "an object");
-    }
-    TRY(s_req_str(t, "taskArn", &out->arn, what, p, err));
-    TRY(s_opt_str(t, "taskDefinitionArn", &out->task_definition_arn, what, p, err));
-    TRY(s_opt_str(t, "clusterArn", &out->cluster_arn, what, p, err));
-    TRY(s_opt_str(t, "lastStatus", &out->last_status, what, p, err));
-    TRY(s_opt_str(t, "desiredStatus", &out->desired_status, what, p, err));
-    TRY(s_opt_str(t, "stopCode", &out->stop_code, what, p, err));
-    TRY(s_opt_str(t, "stoppedReason", &out->stopped_reason, what, p, err));
-    TRY(s_opt_str(t, "startedBy", &out->started_by, what, p, err));
-    TRY(s_opt_str(t, "group", &out->group, what, p, err));
-    TRY(s_opt_str(t, "launchType", &out->launch_type, what, p, err));
-    TRY(s_opt_str(t, "capacityProviderName", &out->capacity_provider_name, what, p, err));
-    TRY(s_opt_str(t, "availabilityZone", &out->availability_zone, what, p, err));
-    TRY(s_opt_time(t, "createdAt", &out->created_at_ms, what, p, err));
-    TRY(s_opt_time(t, "startedAt", &out->started_at_ms, what, p, err));
-    TRY(s_opt_time(t, "stoppingAt", &out->stopping_at_ms, what, p, err));
-    TRY(s_opt_time(t, "stoppedAt", &out->stopped_at_ms, what, p, err));
-
-    const cJSON *arr;
-    TRY(s_opt_array(t, "containers", &arr, what, p, err));
-    size_t n = s_count(arr);
-    out->containers = n ? xcalloc(n, sizeof *out->containers) : NULL;
-    const cJSON *c;
-    long i = 0;
-    for (c = s_first(arr); c; c = c->next) {
-        struct s_path cp;
-        s_path_set(&cp, p, "containers", i++);
-        if (out->ncontainers >= n || !out->containers) {
-            break; /* the list cannot grow while it is walked */
-        }
-        TRY(s_container_parse(c, &cp, &out->containers[out->ncontainers++], what, err));
-    }
-    TRY(s_attachments_parse(t, p, out, what, err));
-    TRY(s_opt_array(t, "tags", &arr, what, p, err));
-    if (arr) {
-        struct s_path tp;
-        s_path_set(&tp, p, "tags", -1);
-        TRY(s_kv_list(arr, "key", &out->tags, &out->ntags, what, &tp, err));
-    }
-    TRY(s_override_env_parse(t, p, out, what, err));
+    TRY(s_req_str(obj, "taskArn", &t->arn, at));
+    TRY(s_opt_str(obj, "taskDefinitionArn", &t->task_definition_arn, at));
+    TRY(s_opt_str(obj, "clusterArn", &t->cluster_arn, at));
+    TRY(s_opt_str(obj, "lastStatus", &t->last_status, at));
+    TRY(s_opt_str(obj, "desiredStatus", &t->desired_status, at));
+    TRY(s_opt_str(obj, "stopCode", &t->stop_code, at));
+    TRY(s_opt_str(obj, "stoppedReason", &t->stopped_reason, at));
+    TRY(s_opt_str(obj, "startedBy", &t->started_by, at));
+    TRY(s_opt_str(obj, "group", &t->group, at));
+    TRY(s_opt_str(obj, "launchType", &t->launch_type, at));
+    TRY(s_opt_str(obj, "capacityProviderName", &t->capacity_provider_name, at));
+    TRY(s_opt_str(obj, "availabilityZone", &t->availability_zone, at));
+    TRY(s_opt_time(obj, "createdAt", &t->created_at_ms, at));
+    TRY(s_opt_time(obj, "startedAt", &t->started_at_ms, at));
+    TRY(s_opt_time(obj, "stoppingAt", &t->stopping_at_ms, at));
+    TRY(s_opt_time(obj, "stoppedAt", &t->stopped_at_ms, at));
+    TRY(s_objects(obj, "containers", at, sizeof *t->containers, s_container_parse, &t->containers,
+                  &t->ncontainers));
+    TRY(s_attachments_parse(obj, at, t));
+    TRY(s_objects(obj, "tags", at, sizeof *t->tags, s_kv_parse, &t->tags, &t->ntags));
+    s_override_env_parse(obj, t);
 out:
     return rc;
 }
 
-int
-ecs_task_list_parse(const char *body, size_t len, struct ecs_task_list *out, struct eb_error *err)
+/* {member: [objects], failures: [...]}: the RunTask and Describe* answers' shape. */
+static int
+s_described(const char *body, size_t len, const char *what, const char *member, size_t size,
+            s_entry_fn parse, void *arrp, size_t *out_n, struct ecs_failure **out_failures,
+            size_t *out_nfailures, struct eb_error *err)
 {
-    const char *what = "tasks";
+    struct s_at at;
     cJSON *root = NULL;
     int rc;
-    memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
-    const cJSON *arr;
-    TRY(s_opt_array(root, "tasks", &arr, what, NULL, err));
-    size_t n = s_count(arr);
-    out->tasks = n ? xcalloc(n, sizeof *out->tasks) : NULL;
-    const cJSON *t;
-    long i = 0;
-    for (t = s_first(arr); t; t = t->next) {
-        struct s_path p;
-        s_path_set(&p, NULL, "tasks", i++);
-        if (out->ntasks >= n || !out->tasks) {
-            break; /* the list cannot grow while it is walked */
-        }
-        struct ecs_task *dst = &out->tasks[out->ntasks++];
-        TRY(s_task_parse(t, &p, dst, what, err));
-    }
-    TRY(s_failures(root, &out->failures, &out->nfailures, what, err));
+    TRY(s_root(body, len, what, err, &root, &at));
+    TRY(s_objects(root, member, &at, size, parse, arrp, out_n));
+    TRY(s_objects(root, "failures", &at, sizeof **out_failures, s_failure_parse, out_failures,
+                  out_nfailures));
 out:
     cJSON_Delete(root);
     return rc;
 }
 
 int
+ecs_task_list_parse(const char *body, size_t len, struct ecs_task_list *out, struct eb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return s_described(body, len, "tasks", "tasks", sizeof *out->tasks, s_task_parse, &out->tasks,
+                       &out->ntasks, &out->failures, &out->nfailures, err);
+}
+
+int
 ecs_stop_task_parse(const char *body, size_t len, struct ecs_task *out, struct eb_error *err)
 {
-    const char *what = "StopTask";
+    struct s_at at, tat;
     cJSON *root = NULL;
     int rc;
     memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
+    TRY(s_root(body, len, "StopTask", err, &root, &at));
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "task");
+    s_at_child(&tat, &at, "task", -1);
     if (!t) {
-        rc = err_set(err, EB_ERR_PARSE, "ECS StopTask answer: task is missing");
-        goto out;
+        rc = s_bad(&at, "task", "is missing");
+    } else if (!cJSON_IsObject(t)) {
+        rc = s_bad(&tat, "entry", "is not an object");
+    } else {
+        rc = s_task_parse(t, &tat, out);
     }
-    struct s_path p;
-    s_path_set(&p, NULL, "task", -1);
-    TRY(s_task_parse(t, &p, out, what, err));
 out:
     cJSON_Delete(root);
     return rc;
@@ -790,15 +781,13 @@ int
 ecs_arn_page_parse(const char *body, size_t len, const char *member, struct ecs_arn_page *out,
                    struct eb_error *err)
 {
-    const char *what = "list";
+    struct s_at at;
     cJSON *root = NULL;
     int rc;
     memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
-    const cJSON *arr;
-    TRY(s_opt_array(root, member, &arr, what, NULL, err));
-    TRY(s_strv(arr, &out->arns, &out->narns, what, NULL, member, err));
-    TRY(s_opt_str(root, "nextToken", &out->next_token, what, NULL, err));
+    TRY(s_root(body, len, "list", err, &root, &at));
+    TRY(s_strv(root, member, &at, &out->arns, &out->narns));
+    TRY(s_opt_str(root, "nextToken", &out->next_token, &at));
     if (out->next_token && !out->next_token[0]) {
         free(out->next_token);
         out->next_token = NULL;
@@ -809,39 +798,35 @@ out:
 }
 
 static int
-s_container_def_parse(const cJSON *c, const struct s_path *p, struct ecs_container_def *out,
-                      const char *what, struct eb_error *err)
+s_container_def_parse(const cJSON *obj, const struct s_at *at, void *el)
 {
+    struct ecs_container_def *c = el;
     int rc;
-    if (!cJSON_IsObject(c)) {
-        return s_bad(err, what, p, "entry", "an object");
-    }
-    TRY(s_req_str(c, "name", &out->name, what, p, err));
-    const cJSON *ess = cJSON_GetObjectItemCaseSensitive(c, "essential");
-    if (ess && !cJSON_IsNull(ess) && !cJSON_IsBool(ess)) {
-        rc = s_bad(err, what, p, "essential", "a boolean");
+    TRY(s_req_str(obj, "name", &c->name, at));
+    const cJSON *ess = s_member(obj, "essential");
+    if (ess && !cJSON_IsBool(ess)) {
+        rc = s_bad(at, "essential", "is not a boolean");
         goto out;
     }
-    out->essential = ess && cJSON_IsBool(ess) ? cJSON_IsTrue(ess) : true;
-    const cJSON *lc = cJSON_GetObjectItemCaseSensitive(c, "logConfiguration");
-    if (lc && !cJSON_IsNull(lc)) {
-        struct s_path lp;
-        s_path_set(&lp, p, "logConfiguration", -1);
+    c->essential = ess ? cJSON_IsTrue(ess) : true;
+    const cJSON *lc = s_member(obj, "logConfiguration");
+    if (lc) {
+        struct s_at lat, oat;
+        s_at_child(&lat, at, "logConfiguration", -1);
         if (!cJSON_IsObject(lc)) {
-            rc = s_bad(err, what, p, "logConfiguration", "an object");
+            rc = s_bad(at, "logConfiguration", "is not an object");
             goto out;
         }
-        TRY(s_opt_str(lc, "logDriver", &out->log_driver, what, &lp, err));
-        const cJSON *opts = cJSON_GetObjectItemCaseSensitive(lc, "options");
-        if (opts && !cJSON_IsNull(opts) && !cJSON_IsObject(opts)) {
-            rc = s_bad(err, what, &lp, "options", "an object");
+        TRY(s_opt_str(lc, "logDriver", &c->log_driver, &lat));
+        const cJSON *opts = s_member(lc, "options");
+        if (opts && !cJSON_IsObject(opts)) {
+            rc = s_bad(&lat, "options", "is not an object");
             goto out;
         }
-        struct s_path op;
-        s_path_set(&op, &lp, "options", -1);
-        TRY(s_opt_str(opts, "awslogs-group", &out->awslogs_group, what, &op, err));
-        TRY(s_opt_str(opts, "awslogs-stream-prefix", &out->awslogs_prefix, what, &op, err));
-        TRY(s_opt_str(opts, "awslogs-region", &out->awslogs_region, what, &op, err));
+        s_at_child(&oat, &lat, "options", -1);
+        TRY(s_opt_str(opts, "awslogs-group", &c->awslogs_group, &oat));
+        TRY(s_opt_str(opts, "awslogs-stream-prefix", &c->awslogs_prefix, &oat));
+        TRY(s_opt_str(opts, "awslogs-region", &c->awslogs_region, &oat));
     }
 out:
     return rc;
@@ -850,44 +835,43 @@ out:
 int
 ecs_taskdef_parse(const char *body, size_t len, struct ecs_taskdef *out, struct eb_error *err)
 {
-    const char *what = "task definition";
+    struct s_at at, dat;
     cJSON *root = NULL;
     int rc;
     memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
+    TRY(s_root(body, len, "task definition", err, &root, &at));
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(root, "taskDefinition");
     if (!cJSON_IsObject(td)) {
-        rc = err_set(err, EB_ERR_PARSE, "ECS task definition answer: taskDefinition is missing");
+        rc = s_bad(&at, "taskDefinition", "is missing");
         goto out;
     }
-    struct s_path p;
-    s_path_set(&p, NULL, "taskDefinition", -1);
-    TRY(s_req_str(td, "taskDefinitionArn", &out->arn, what, &p, err));
-    TRY(s_opt_str(td, "family", &out->family, what, &p, err));
-    TRY(s_opt_str(td, "status", &out->status, what, &p, err));
-    TRY(s_opt_int(td, "revision", NULL, &out->revision, what, &p, err));
-    const cJSON *arr;
-    TRY(s_opt_array(td, "containerDefinitions", &arr, what, &p, err));
-    size_t n = s_count(arr);
-    out->containers = n ? xcalloc(n, sizeof *out->containers) : NULL;
-    const cJSON *c;
-    long i = 0;
-    for (c = s_first(arr); c; c = c->next) {
-        struct s_path cp;
-        s_path_set(&cp, &p, "containerDefinitions", i++);
-        if (out->ncontainers >= n || !out->containers) {
-            break; /* the list cannot grow while it is walked */
-        }
-        TRY(s_container_def_parse(c, &cp, &out->containers[out->ncontainers++], what, err));
-    }
-    TRY(s_opt_array(root, "tags", &arr, what, NULL, err));
-    if (arr) {
-        struct s_path tp;
-        s_path_set(&tp, NULL, "tags", -1);
-        TRY(s_kv_list(arr, "key", &out->tags, &out->ntags, what, &tp, err));
-    }
+    s_at_child(&dat, &at, "taskDefinition", -1);
+    TRY(s_req_str(td, "taskDefinitionArn", &out->arn, &dat));
+    TRY(s_opt_str(td, "family", &out->family, &dat));
+    TRY(s_opt_str(td, "status", &out->status, &dat));
+    TRY(s_opt_int(td, "revision", NULL, &out->revision, &dat));
+    TRY(s_objects(td, "containerDefinitions", &dat, sizeof *out->containers, s_container_def_parse,
+                  &out->containers, &out->ncontainers));
+    TRY(s_objects(root, "tags", &at, sizeof *out->tags, s_kv_parse, &out->tags, &out->ntags));
 out:
     cJSON_Delete(root);
+    return rc;
+}
+
+static int
+s_cluster_parse(const cJSON *obj, const struct s_at *at, void *el)
+{
+    struct ecs_cluster *c = el;
+    int rc;
+    TRY(s_req_str(obj, "clusterArn", &c->arn, at));
+    TRY(s_opt_str(obj, "clusterName", &c->name, at));
+    TRY(s_opt_str(obj, "status", &c->status, at));
+    TRY(s_opt_int(obj, "registeredContainerInstancesCount", NULL, &c->registered_instances, at));
+    TRY(s_opt_int(obj, "runningTasksCount", NULL, &c->running_tasks, at));
+    TRY(s_opt_int(obj, "pendingTasksCount", NULL, &c->pending_tasks, at));
+    TRY(s_opt_int(obj, "activeServicesCount", NULL, &c->active_services, at));
+    TRY(s_strv(obj, "capacityProviders", at, &c->capacity_providers, &c->ncapacity_providers));
+out:
     return rc;
 }
 
@@ -895,44 +879,31 @@ int
 ecs_cluster_list_parse(const char *body, size_t len, struct ecs_cluster_list *out,
                        struct eb_error *err)
 {
-    const char *what = "DescribeClusters";
-    cJSON *root = NULL;
-    int rc;
     memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
-    const cJSON *arr;
-    TRY(s_opt_array(root, "clusters", &arr, what, NULL, err));
-    size_t n = s_count(arr);
-    out->clusters = n ? xcalloc(n, sizeof *out->clusters) : NULL;
-    const cJSON *c;
-    long i = 0;
-    for (c = s_first(arr); c; c = c->next) {
-        struct s_path p;
-        s_path_set(&p, NULL, "clusters", i++);
-        if (!cJSON_IsObject(c)) {
-            rc = s_bad(err, what, &p, "entry", "an object");
-            goto out;
-        }
-        if (out->nclusters >= n || !out->clusters) {
-            break; /* the list cannot grow while it is walked */
-        }
-        struct ecs_cluster *dst = &out->clusters[out->nclusters++];
-        TRY(s_req_str(c, "clusterArn", &dst->arn, what, &p, err));
-        TRY(s_opt_str(c, "clusterName", &dst->name, what, &p, err));
-        TRY(s_opt_str(c, "status", &dst->status, what, &p, err));
-        TRY(s_opt_int(c, "registeredContainerInstancesCount", NULL, &dst->registered_instances,
-                      what, &p, err));
-        TRY(s_opt_int(c, "runningTasksCount", NULL, &dst->running_tasks, what, &p, err));
-        TRY(s_opt_int(c, "pendingTasksCount", NULL, &dst->pending_tasks, what, &p, err));
-        TRY(s_opt_int(c, "activeServicesCount", NULL, &dst->active_services, what, &p, err));
-        const cJSON *cps;
-        TRY(s_opt_array(c, "capacityProviders", &cps, what, &p, err));
-        TRY(s_strv(cps, &dst->capacity_providers, &dst->ncapacity_providers, what, &p,
-                   "capacityProviders", err));
-    }
-    TRY(s_failures(root, &out->failures, &out->nfailures, what, err));
+    return s_described(body, len, "DescribeClusters", "clusters", sizeof *out->clusters,
+                       s_cluster_parse, &out->clusters, &out->nclusters, &out->failures,
+                       &out->nfailures, err);
+}
+
+static int
+s_instance_parse(const cJSON *obj, const struct s_at *at, void *el)
+{
+    struct ecs_container_instance *c = el;
+    const struct s_pick picks[] = {{"ecs.instance-type", &c->instance_type},
+                                   {"ecs.availability-zone", &c->availability_zone}};
+    const cJSON *attrs;
+    int rc;
+    TRY(s_req_str(obj, "containerInstanceArn", &c->arn, at));
+    TRY(s_opt_str(obj, "ec2InstanceId", &c->ec2_instance_id, at));
+    TRY(s_opt_str(obj, "capacityProviderName", &c->capacity_provider_name, at));
+    TRY(s_opt_str(obj, "status", &c->status, at));
+    TRY(s_opt_str(obj, "statusReason", &c->status_reason, at));
+    c->agent_connected = jsonx_bool(obj, "agentConnected", false);
+    TRY(s_opt_int(obj, "runningTasksCount", NULL, &c->running_tasks, at));
+    TRY(s_opt_int(obj, "pendingTasksCount", NULL, &c->pending_tasks, at));
+    TRY(s_opt_array(obj, "attributes", &attrs, at));
+    s_pick_values(attrs, false, picks, 2);
 out:
-    cJSON_Delete(root);
     return rc;
 }
 
@@ -940,71 +911,23 @@ int
 ecs_container_instance_list_parse(const char *body, size_t len,
                                   struct ecs_container_instance_list *out, struct eb_error *err)
 {
-    const char *what = "DescribeContainerInstances";
-    cJSON *root = NULL;
-    int rc;
     memset(out, 0, sizeof *out);
-    TRY(s_root(body, len, what, &root, err));
-    const cJSON *arr;
-    TRY(s_opt_array(root, "containerInstances", &arr, what, NULL, err));
-    size_t n = s_count(arr);
-    out->instances = n ? xcalloc(n, sizeof *out->instances) : NULL;
-    const cJSON *c;
-    long i = 0;
-    for (c = s_first(arr); c; c = c->next) {
-        struct s_path p;
-        s_path_set(&p, NULL, "containerInstances", i++);
-        if (!cJSON_IsObject(c)) {
-            rc = s_bad(err, what, &p, "entry", "an object");
-            goto out;
-        }
-        if (out->ninstances >= n || !out->instances) {
-            break; /* the list cannot grow while it is walked */
-        }
-        struct ecs_container_instance *dst = &out->instances[out->ninstances++];
-        TRY(s_req_str(c, "containerInstanceArn", &dst->arn, what, &p, err));
-        TRY(s_opt_str(c, "ec2InstanceId", &dst->ec2_instance_id, what, &p, err));
-        TRY(s_opt_str(c, "capacityProviderName", &dst->capacity_provider_name, what, &p, err));
-        TRY(s_opt_str(c, "status", &dst->status, what, &p, err));
-        TRY(s_opt_str(c, "statusReason", &dst->status_reason, what, &p, err));
-        dst->agent_connected = jsonx_bool(c, "agentConnected", false);
-        TRY(s_opt_int(c, "runningTasksCount", NULL, &dst->running_tasks, what, &p, err));
-        TRY(s_opt_int(c, "pendingTasksCount", NULL, &dst->pending_tasks, what, &p, err));
-        const cJSON *attrs;
-        TRY(s_opt_array(c, "attributes", &attrs, what, &p, err));
-        const cJSON *a;
-        for (a = s_first(attrs); a; a = a->next) {
-            const char *name = jsonx_str(a, "name");
-            const char *value = jsonx_str(a, "value");
-            if (!name || !value) {
-                continue;
-            }
-            if (strcmp(name, "ecs.instance-type") == 0 && !dst->instance_type) {
-                dst->instance_type = xstrdup(value);
-            } else if (strcmp(name, "ecs.availability-zone") == 0 && !dst->availability_zone) {
-                dst->availability_zone = xstrdup(value);
-            }
-        }
-    }
-    TRY(s_failures(root, &out->failures, &out->nfailures, what, err));
-out:
-    cJSON_Delete(root);
-    return rc;
+    return s_described(body, len, "DescribeContainerInstances", "containerInstances",
+                       sizeof *out->instances, s_instance_parse, &out->instances,
+                       &out->ninstances, &out->failures, &out->nfailures, err);
 }
 
 int
 ecs_conflict_parse(const char *body, size_t len, char ***out_ids, size_t *out_n,
                    struct eb_error *err)
 {
-    const char *what = "ConflictException";
+    struct s_at at;
     cJSON *root = NULL;
     int rc;
     *out_ids = NULL;
     *out_n = 0;
-    TRY(s_root(body, len, what, &root, err));
-    const cJSON *arr;
-    TRY(s_opt_array(root, "resourceIds", &arr, what, NULL, err));
-    TRY(s_strv(arr, out_ids, out_n, what, NULL, "resourceIds", err));
+    TRY(s_root(body, len, "ConflictException", err, &root, &at));
+    TRY(s_strv(root, "resourceIds", &at, out_ids, out_n));
 out:
     cJSON_Delete(root);
     return rc;
@@ -1012,14 +935,17 @@ out:
 
 /* --- operations ---------------------------------------------------------------------------- */
 
+/* Send op with body (freed here); resp holds whatever answer came (the caller cleans it up). */
 static int
-s_call(struct aws_client *c, const char *op, const char *body, struct aws_response *resp,
+s_call(struct aws_client *c, const char *op, char *body, struct aws_response *resp,
        struct eb_error *err)
 {
     char target[96];
     snprintf(target, sizeof target, "%s%s", ECS_TARGET_PREFIX, op);
     memset(resp, 0, sizeof *resp);
-    return aws_call_json(c, AWS_ECS, target, body, resp, err);
+    int rc = aws_call_json(c, AWS_ECS, target, body, resp, err);
+    free(body);
+    return rc;
 }
 
 int
@@ -1029,8 +955,7 @@ ecs_run_task(struct aws_client *c, const cJSON *request, struct ecs_run_result *
     struct aws_response resp;
     int rc;
     memset(out, 0, sizeof *out);
-    char *body = jsonx_print(request);
-    rc = s_call(c, "RunTask", body, &resp, err);
+    rc = s_call(c, "RunTask", jsonx_print(request), &resp, err);
     if (rc == EB_ERR_AWS && err && strcmp(err->aws_code, "ConflictException") == 0) {
         /* the token is bound to tasks started by an earlier call (aws-facts §1.2) */
         out->conflict = true;
@@ -1049,7 +974,6 @@ ecs_run_task(struct aws_client *c, const cJSON *request, struct ecs_run_result *
     rc = ecs_task_list_parse(buf_cstr(&resp.body), resp.body.len, &out->list, err);
 out:
     aws_response_cleanup(&resp);
-    free(body);
     return rc;
 }
 
@@ -1058,19 +982,16 @@ ecs_describe_tasks(struct aws_client *c, const char *cluster, const char *const 
                    struct ecs_task_list *out, struct eb_error *err)
 {
     struct aws_response resp = {0};
-    char *body = NULL;
     int rc;
     memset(out, 0, sizeof *out);
     if (n == 0 || n > ECS_DESCRIBE_TASKS_MAX) {
         return err_set(err, EB_ERR_INVALID, "DescribeTasks takes 1 to %d tasks, not %zu",
                        ECS_DESCRIBE_TASKS_MAX, n);
     }
-    body = ecs_describe_tasks_build(cluster, tasks, n, true);
-    TRY(s_call(c, "DescribeTasks", body, &resp, err));
+    TRY(s_call(c, "DescribeTasks", ecs_describe_tasks_build(cluster, tasks, n, true), &resp, err));
     TRY(ecs_task_list_parse(buf_cstr(&resp.body), resp.body.len, out, err));
 out:
     aws_response_cleanup(&resp);
-    free(body);
     return rc;
 }
 
@@ -1078,16 +999,14 @@ int
 ecs_stop_task(struct aws_client *c, const char *cluster, const char *task, const char *reason,
               struct ecs_task *out, struct eb_error *err)
 {
-    struct aws_response resp = {0};
+    struct aws_response resp;
     int rc;
-    char *body = ecs_stop_task_build(cluster, task, reason);
-    TRY(s_call(c, "StopTask", body, &resp, err));
+    TRY(s_call(c, "StopTask", ecs_stop_task_build(cluster, task, reason), &resp, err));
     if (out) {
         TRY(ecs_stop_task_parse(buf_cstr(&resp.body), resp.body.len, out, err));
     }
 out:
     aws_response_cleanup(&resp);
-    free(body);
     return rc;
 }
 
@@ -1102,11 +1021,9 @@ s_list_all(struct aws_client *c, const char *op, const char *member,
     char *token = NULL;
     int rc = EB_OK;
     for (int page = 0; page < ECS_LIST_PAGES_MAX && (max == 0 || n < max); page++) {
-        struct aws_response resp = {0};
+        struct aws_response resp;
         struct ecs_arn_page pg = {0};
-        char *body = build(ctx, token);
-        rc = s_call(c, op, body, &resp, err);
-        free(body);
+        rc = s_call(c, op, build(ctx, token), &resp, err);
         if (rc == EB_OK) {
             rc = ecs_arn_page_parse(buf_cstr(&resp.body), resp.body.len, member, &pg, err);
         }
@@ -1182,15 +1099,14 @@ int
 ecs_register_task_definition(struct aws_client *c, const cJSON *body, const struct ecs_kv *tags,
                              size_t ntags, struct ecs_taskdef *out, struct eb_error *err)
 {
-    struct aws_response resp = {0};
+    struct aws_response resp;
     int rc;
     memset(out, 0, sizeof *out);
-    char *text = ecs_register_task_definition_build(body, tags, ntags);
-    TRY(s_call(c, "RegisterTaskDefinition", text, &resp, err));
+    TRY(s_call(c, "RegisterTaskDefinition", ecs_register_task_definition_build(body, tags, ntags),
+               &resp, err));
     TRY(ecs_taskdef_parse(buf_cstr(&resp.body), resp.body.len, out, err));
 out:
     aws_response_cleanup(&resp);
-    free(text);
     return rc;
 }
 
@@ -1198,11 +1114,10 @@ int
 ecs_describe_task_definition(struct aws_client *c, const char *ref, struct ecs_taskdef *out,
                              struct eb_error *err)
 {
-    struct aws_response resp = {0};
+    struct aws_response resp;
     int rc;
     memset(out, 0, sizeof *out);
-    char *text = ecs_describe_task_definition_build(ref);
-    rc = s_call(c, "DescribeTaskDefinition", text, &resp, err);
+    rc = s_call(c, "DescribeTaskDefinition", ecs_describe_task_definition_build(ref), &resp, err);
     if (rc == EB_ERR_AWS && err && strcmp(err->aws_code, "ClientException") == 0 &&
         resp.status >= 400 && resp.status < 500) {
         /* ECS's word for "no such task definition" */
@@ -1213,7 +1128,6 @@ ecs_describe_task_definition(struct aws_client *c, const char *ref, struct ecs_t
     TRY(ecs_taskdef_parse(buf_cstr(&resp.body), resp.body.len, out, err));
 out:
     aws_response_cleanup(&resp);
-    free(text);
     return rc;
 }
 
@@ -1221,15 +1135,13 @@ int
 ecs_describe_clusters(struct aws_client *c, const char *const *clusters, size_t n,
                       struct ecs_cluster_list *out, struct eb_error *err)
 {
-    struct aws_response resp = {0};
+    struct aws_response resp;
     int rc;
     memset(out, 0, sizeof *out);
-    char *text = ecs_describe_clusters_build(clusters, n);
-    TRY(s_call(c, "DescribeClusters", text, &resp, err));
+    TRY(s_call(c, "DescribeClusters", ecs_describe_clusters_build(clusters, n), &resp, err));
     TRY(ecs_cluster_list_parse(buf_cstr(&resp.body), resp.body.len, out, err));
 out:
     aws_response_cleanup(&resp);
-    free(text);
     return rc;
 }
 
@@ -1238,15 +1150,14 @@ ecs_describe_container_instances(struct aws_client *c, const char *cluster, cons
                                  size_t n, struct ecs_container_instance_list *out,
                                  struct eb_error *err)
 {
-    struct aws_response resp = {0};
+    struct aws_response resp;
     int rc;
     memset(out, 0, sizeof *out);
-    char *text = ecs_describe_container_instances_build(cluster, ids, n);
-    TRY(s_call(c, "DescribeContainerInstances", text, &resp, err));
+    TRY(s_call(c, "DescribeContainerInstances",
+               ecs_describe_container_instances_build(cluster, ids, n), &resp, err));
     TRY(ecs_container_instance_list_parse(buf_cstr(&resp.body), resp.body.len, out, err));
 out:
     aws_response_cleanup(&resp);
-    free(text);
     return rc;
 }
 
@@ -1254,11 +1165,8 @@ int
 ecs_tag_resource(struct aws_client *c, const char *arn, const struct ecs_kv *tags, size_t ntags,
                  struct eb_error *err)
 {
-    struct aws_response resp = {0};
-    int rc;
-    char *text = ecs_tag_resource_build(arn, tags, ntags);
-    rc = s_call(c, "TagResource", text, &resp, err);
+    struct aws_response resp;
+    int rc = s_call(c, "TagResource", ecs_tag_resource_build(arn, tags, ntags), &resp, err);
     aws_response_cleanup(&resp);
-    free(text);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include <mbedtls/sha256.h>
 
 #include "aws/awserr.h"
+#include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -89,22 +90,14 @@ s3_checksum_sha256(const void *data, size_t len, char out[45])
     out[olen] = '\0';
 }
 
-/* Percent-encode everything but RFC 3986 unreserved characters. */
+/* Percent-encode everything but RFC 3986 unreserved characters. Owned. */
 static char *
 s_query_escape(const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     struct eb_buf b;
     buf_init(&b, 0);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            buf_putc(&b, (char)*p);
-        } else {
-            buf_putc(&b, '%');
-            buf_putc(&b, hex[*p >> 4]);
-            buf_putc(&b, hex[*p & 15]);
-        }
+    if (s) {
+        sigv4_uri_encode(&b, s, strlen(s), false);
     }
     return buf_steal(&b);
 }
@@ -120,6 +113,17 @@ s_xml_escape(struct eb_buf *b, const char *s)
         case '"': buf_puts(b, "&quot;"); break;
         default: buf_putc(b, *s); break;
         }
+    }
+}
+
+/* The HTTP facts of an error already set in err (which may be NULL). */
+static void
+s_detail(struct eb_error *err, long status, const char *code, const char *request_id)
+{
+    if (err) {
+        err->http_status = status;
+        snprintf(err->aws_code, sizeof err->aws_code, "%s", code);
+        snprintf(err->request_id, sizeof err->request_id, "%s", request_id);
     }
 }
 
@@ -144,11 +148,7 @@ s_call(struct aws_client *c, const struct aws_rest_request *r, struct aws_respon
     const char *code = ae.code, *msg = ae.message;
     err_set(err, EB_ERR_AWS, "S3 %s s3://%s/%s: HTTP %ld%s%s%s%s", r->method, r->bucket,
             r->key ? r->key : "", resp->status, code[0] ? " " : "", code, msg[0] ? ": " : "", msg);
-    if (err) {
-        err->http_status = resp->status;
-        snprintf(err->aws_code, sizeof err->aws_code, "%s", code);
-        snprintf(err->request_id, sizeof err->request_id, "%s", resp->request_id);
-    }
+    s_detail(err, resp->status, code, resp->request_id);
     return EB_ERR_AWS;
 }
 
@@ -176,10 +176,7 @@ static int
 s_exists(struct eb_error *err, const char *bucket, const char *key)
 {
     err_set(err, EB_ERR_EXISTS, "s3://%s/%s exists", bucket, key);
-    if (err) {
-        err->http_status = 412;
-        snprintf(err->aws_code, sizeof err->aws_code, "PreconditionFailed");
-    }
+    s_detail(err, 412, "PreconditionFailed", "");
     return EB_ERR_EXISTS;
 }
 
@@ -214,11 +211,7 @@ s_error_doc(const char *xml, size_t len, const char *what, struct eb_error *err)
     awserr_parse(xml, len, 200, NULL, &ae);
     err_set(err, EB_ERR_AWS, "%s failed: %s: %s", what, ae.code[0] ? ae.code : "(no code)",
             ae.message[0] ? ae.message : "(no message)");
-    if (err) {
-        err->http_status = 200;
-        snprintf(err->aws_code, sizeof err->aws_code, "%s", ae.code);
-        snprintf(err->request_id, sizeof err->request_id, "%s", ae.request_id);
-    }
+    s_detail(err, 200, ae.code, ae.request_id);
     return EB_ERR_AWS;
 }
 
@@ -462,34 +455,44 @@ static int
 s_not_found(struct eb_error *err, const struct eb_error *e, const char *bucket, const char *key)
 {
     err_set(err, EB_ERR_NOT_FOUND, "s3://%s/%s does not exist", bucket, key);
-    if (err) {
-        err->http_status = 404;
-        snprintf(err->aws_code, sizeof err->aws_code, "%s", e->aws_code[0] ? e->aws_code : "NoSuchKey");
-        snprintf(err->request_id, sizeof err->request_id, "%s", e->request_id);
-    }
+    s_detail(err, 404, e->aws_code[0] ? e->aws_code : "NoSuchKey", e->request_id);
     return EB_ERR_NOT_FOUND;
+}
+
+/*
+ * GET or HEAD of bucket/key into resp (the caller cleans it up whatever the result).
+ * A 404 is EB_ERR_NOT_FOUND, except a GET's NoSuchBucket: a missing bucket is a
+ * configuration error and stays EB_ERR_AWS. HEAD answers have no body, so there a
+ * 404 is the object (or bucket) missing.
+ */
+static int
+s_read_call(struct aws_client *c, const char *method, const char *bucket, const char *key,
+            struct aws_response *resp, struct eb_error *err)
+{
+    struct aws_rest_request r = {method, bucket, key, NULL, NULL, NULL, 0};
+    struct eb_error e;
+    memset(resp, 0, sizeof *resp);
+    memset(&e, 0, sizeof e);
+    int rc = s_call(c, &r, resp, &e);
+    if (rc == EB_OK) {
+        return EB_OK;
+    }
+    if (e.http_status != 404) {
+        return s_pass(err, &e, rc);
+    }
+    if (strcmp(method, "HEAD") == 0 || strcmp(e.aws_code, "NoSuchBucket") != 0) {
+        return s_not_found(err, &e, bucket, key);
+    }
+    return s_pass(err, &e, EB_ERR_AWS);
 }
 
 int
 s3_get_object(struct aws_client *c, const char *bucket, const char *key, struct eb_buf *out,
               struct s3_object_info *out_info, struct eb_error *err)
 {
-    struct aws_rest_request r = {"GET", bucket, key, NULL, NULL, NULL, 0};
     struct aws_response resp;
-    struct eb_error e;
-    memset(&resp, 0, sizeof resp);
-    memset(&e, 0, sizeof e);
-    int rc = s_call(c, &r, &resp, &e);
-    if (rc != EB_OK) {
-        if (e.http_status == 404 && strcmp(e.aws_code, "NoSuchBucket") != 0) {
-            rc = s_not_found(err, &e, bucket, key);
-        } else if (e.http_status == 404) {
-            rc = s_pass(err, &e, EB_ERR_AWS); /* a missing bucket is a configuration error */
-        } else {
-            rc = s_pass(err, &e, rc);
-        }
-        goto out;
-    }
+    int rc;
+    TRY(s_read_call(c, "GET", bucket, key, &resp, err));
     if (resp.body.len && buf_append(out, resp.body.ptr, resp.body.len) != 0) {
         rc = err_set(err, EB_ERR_PARSE, "s3://%s/%s is too large (%zu bytes)", bucket, key,
                      resp.body.len);
@@ -507,16 +510,9 @@ int
 s3_head_object(struct aws_client *c, const char *bucket, const char *key,
                struct s3_object_info *out_info, struct eb_error *err)
 {
-    struct aws_rest_request r = {"HEAD", bucket, key, NULL, NULL, NULL, 0};
     struct aws_response resp;
-    struct eb_error e;
-    memset(&resp, 0, sizeof resp);
-    memset(&e, 0, sizeof e);
-    int rc = s_call(c, &r, &resp, &e);
-    if (rc != EB_OK) {
-        /* HEAD answers have no body: a 404 is the object (or bucket) missing. */
-        rc = e.http_status == 404 ? s_not_found(err, &e, bucket, key) : s_pass(err, &e, rc);
-    } else if (out_info) {
+    int rc = s_read_call(c, "HEAD", bucket, key, &resp, err);
+    if (rc == EB_OK && out_info) {
         snprintf(out_info->etag, sizeof out_info->etag, "%s", resp.etag);
     }
     aws_response_cleanup(&resp);

@@ -14,6 +14,7 @@
 #include <sys/random.h>
 
 #include "aws/awserr.h"
+#include "aws/awsio.h"
 #include "aws/creds.h"
 #include "aws/endpoint.h"
 #include "aws/http.h"
@@ -46,13 +47,6 @@ static const char *const s_service_names[AWS_SERVICE__COUNT] = {
     [AWS_ECS] = "ECS", [AWS_LOGS] = "CloudWatch Logs", [AWS_S3] = "S3", [AWS_EC2] = "EC2",
     [AWS_STS] = "STS",
 };
-
-static const char *
-s_env(const char *name)
-{
-    const char *v = getenv(name);
-    return (v && v[0]) ? v : NULL;
-}
 
 static double
 s_rand01(struct aws_client *c)
@@ -94,9 +88,9 @@ aws_client_new(const struct aws_client_options *o, struct aws_client **out, stru
         rc = EB_ERR_INVALID;
         goto out;
     }
-    const char *region = (o && o->region && o->region[0]) ? o->region : s_env("AWS_REGION");
+    const char *region = (o && o->region && o->region[0]) ? o->region : awsio_env("AWS_REGION");
     if (!region) {
-        region = s_env("AWS_DEFAULT_REGION");
+        region = awsio_env("AWS_DEFAULT_REGION");
     }
     if (!region) {
         region = c->prof.region;
@@ -109,7 +103,7 @@ aws_client_new(const struct aws_client_options *o, struct aws_client **out, stru
         snprintf(c->region, sizeof c->region, "%s", region);
     }
 
-    const char *ma = s_env("AWS_MAX_ATTEMPTS");
+    const char *ma = awsio_env("AWS_MAX_ATTEMPTS");
     const char *ma_src = "AWS_MAX_ATTEMPTS";
     if (!ma) {
         ma = c->prof.max_attempts;
@@ -122,7 +116,7 @@ aws_client_new(const struct aws_client_options *o, struct aws_client **out, stru
         goto out;
     }
     c->backoff_scale = 1.0;
-    const char *scale = s_env("ECSBATCH_TEST_BACKOFF_SCALE");
+    const char *scale = awsio_env("ECSBATCH_TEST_BACKOFF_SCALE");
     if (scale) {
         char *end;
         double v = strtod(scale, &end);

@@ -6,7 +6,6 @@
  */
 #include "aws/creds.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "aws/awserr.h"
+#include "aws/awsio.h"
 #include "aws/endpoint.h"
 #include "aws/http.h"
 #include "aws/profile.h"
@@ -47,23 +47,13 @@ struct creds_chain {
     char *webid_session;
 };
 
-static void
-s_free_secret(char **p)
-{
-    if (*p) {
-        mbedtls_platform_zeroize(*p, strlen(*p));
-        free(*p);
-        *p = NULL;
-    }
-}
-
 void
 creds_cleanup(struct creds *c)
 {
     free(c->access_key);
     c->access_key = NULL;
-    s_free_secret(&c->secret_key);
-    s_free_secret(&c->token);
+    awsio_secret_free(&c->secret_key);
+    awsio_secret_free(&c->token);
     c->expires_ms = 0;
 }
 
@@ -77,11 +67,14 @@ s_recode(struct eb_error *err, enum eb_err code)
     return code;
 }
 
-static const char *
-s_env(const char *name)
+/* Fill out with copies of the keys (token may be NULL). */
+static void
+s_set_keys(struct creds *out, const char *ak, const char *sk, const char *token)
 {
-    const char *v = getenv(name);
-    return (v && v[0]) ? v : NULL;
+    memset(out, 0, sizeof *out);
+    out->access_key = xstrdup(ak);
+    out->secret_key = xstrdup(sk);
+    out->token = token ? xstrdup(token) : NULL;
 }
 
 /* --- parsers ---------------------------------------------------------------------------- */
@@ -118,11 +111,9 @@ creds_parse_json(const char *body, size_t len, struct creds *out, struct eb_erro
         rc = err_set(err, EB_ERR_CREDENTIALS, "credentials answer: bad Expiration '%.40s'", e);
         goto out;
     }
-    memset(out, 0, sizeof *out);
-    out->access_key = xstrdup(jsonx_str(doc, "AccessKeyId"));
-    out->secret_key = xstrdup(jsonx_str(doc, "SecretAccessKey"));
     const char *tok = jsonx_str(doc, "Token");
-    out->token = (tok && tok[0]) ? xstrdup(tok) : NULL;
+    s_set_keys(out, jsonx_str(doc, "AccessKeyId"), jsonx_str(doc, "SecretAccessKey"),
+               (tok && tok[0]) ? tok : NULL);
     out->expires_ms = exp;
 out:
     cJSON_Delete(doc);
@@ -182,8 +173,8 @@ creds_parse_sts_xml(const char *body, size_t len, struct creds *out, struct eb_e
     s.ak = s.sk = s.tok = NULL;
 out:
     free(s.ak);
-    s_free_secret(&s.sk);
-    s_free_secret(&s.tok);
+    awsio_secret_free(&s.sk);
+    awsio_secret_free(&s.tok);
     free(s.exp);
     return rc;
 }
@@ -287,7 +278,7 @@ creds_chain_source(const struct creds_chain *ch)
 static long
 s_metadata_timeout_ms(long dflt)
 {
-    const char *v = s_env("AWS_METADATA_SERVICE_TIMEOUT");
+    const char *v = awsio_env("AWS_METADATA_SERVICE_TIMEOUT");
     if (v) {
         char *end;
         double s = strtod(v, &end);
@@ -301,7 +292,7 @@ s_metadata_timeout_ms(long dflt)
 static int
 s_metadata_attempts(int dflt)
 {
-    const char *v = s_env("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+    const char *v = awsio_env("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
     if (v) {
         char *end;
         long n = strtol(v, &end, 10);
@@ -337,11 +328,27 @@ s_fetch(struct creds_chain *ch, const struct http_request *req, int attempts,
     return rc;
 }
 
+/*
+ * s_fetch for a provider: no answer becomes EB_ERR_CREDENTIALS, its message
+ * prefixed with what; a certificate failure keeps EB_ERR_TLS.
+ */
+static int
+s_fetch_provider(struct creds_chain *ch, const struct http_request *req, int attempts,
+                 const char *what, struct http_response *resp, struct eb_error *err)
+{
+    int rc = s_fetch(ch, req, attempts, resp, err);
+    if (rc != EB_OK && rc != EB_ERR_TLS) {
+        err_prefix(err, "%s", what);
+        rc = s_recode(err, EB_ERR_CREDENTIALS);
+    }
+    return rc;
+}
+
 static int
 s_from_env(struct creds *out, struct eb_error *err, bool *found)
 {
-    const char *ak = s_env("AWS_ACCESS_KEY_ID");
-    const char *sk = s_env("AWS_SECRET_ACCESS_KEY");
+    const char *ak = awsio_env("AWS_ACCESS_KEY_ID");
+    const char *sk = awsio_env("AWS_SECRET_ACCESS_KEY");
     *found = false;
     if (!ak && !sk) {
         return EB_OK;
@@ -351,10 +358,7 @@ s_from_env(struct creds *out, struct eb_error *err, bool *found)
                        ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
                        ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     }
-    memset(out, 0, sizeof *out);
-    out->access_key = xstrdup(ak);
-    out->secret_key = xstrdup(sk);
-    out->token = s_env("AWS_SESSION_TOKEN") ? xstrdup(s_env("AWS_SESSION_TOKEN")) : NULL;
+    s_set_keys(out, ak, sk, awsio_env("AWS_SESSION_TOKEN"));
     *found = true;
     return EB_OK;
 }
@@ -373,35 +377,18 @@ s_form(struct eb_buf *b, const char *name, const char *value)
 static int
 s_read_token_file(const char *path, const char *what, char **out, struct eb_error *err)
 {
+    size_t len = 0;
     if (!path) {
         return err_set(err, EB_ERR_CREDENTIALS, "%s: no file named", what);
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return err_set(err, EB_ERR_CREDENTIALS, "%s %s: %s", what, path, strerror(errno));
-    }
-    struct eb_buf b = EB_BUF_INIT;
-    buf_init(&b, 64 * 1024);
-    char chunk[4096];
-    size_t n;
-    int rc = EB_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(&b, chunk, n) != 0) {
-            rc = err_set(err, EB_ERR_CREDENTIALS, "%s %s: larger than 64 KiB", what, path);
-            break;
-        }
-    }
-    fclose(f);
-    if (rc != EB_OK) {
-        buf_cleanup(&b);
-        return rc;
+    if (awsio_file_read(path, what, 64 * 1024, false, out, &len, err) != EB_OK) {
+        return s_recode(err, EB_ERR_CREDENTIALS);
     }
     /* Tokens are one line; a trailing newline is not part of them. */
-    while (b.len > 0 && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
-                         b.ptr[b.len - 1] == ' ')) {
-        b.ptr[--b.len] = '\0';
+    char *t = *out;
+    while (len > 0 && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' ')) {
+        t[--len] = '\0';
     }
-    *out = buf_steal(&b);
     return EB_OK;
 }
 
@@ -433,14 +420,7 @@ s_from_webid(struct creds_chain *ch, struct creds *out, struct eb_error *err)
     const char *hdrs[] = {"Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL};
     struct http_request req = {.method = "POST", .url = buf_cstr(&url), .headers = hdrs,
                                .body = form.ptr, .body_len = form.len, .timeout_ms = 30000};
-    rc = s_fetch(ch, &req, 3, &resp, err);
-    if (rc != EB_OK) {
-        if (rc != EB_ERR_TLS) {
-            err_prefix(err, "web identity (STS AssumeRoleWithWebIdentity)");
-            rc = s_recode(err, EB_ERR_CREDENTIALS);
-        }
-        goto out;
-    }
+    TRY(s_fetch_provider(ch, &req, 3, "web identity (STS AssumeRoleWithWebIdentity)", &resp, err));
     if (resp.status != 200) {
         struct awserr ae;
         awserr_parse(resp.body.ptr, resp.body.len, resp.status, resp.error_type, &ae);
@@ -455,10 +435,7 @@ s_from_webid(struct creds_chain *ch, struct creds *out, struct eb_error *err)
     }
     TRY(creds_parse_sts_xml(resp.body.ptr, resp.body.len, out, err));
 out:
-    if (token) {
-        mbedtls_platform_zeroize(token, strlen(token));
-        free(token);
-    }
+    awsio_secret_free(&token);
     if (form.ptr) {
         mbedtls_platform_zeroize(form.ptr, form.len);
     }
@@ -480,11 +457,11 @@ s_from_container(struct creds_chain *ch, struct creds *out, struct eb_error *err
     char *url = NULL, *auth = NULL, *auth_hdr = NULL;
     struct http_response resp = {0};
     int rc = EB_OK;
-    const char *rel = s_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    const char *full = s_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    const char *rel = awsio_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+    const char *full = awsio_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     if (rel) {
         /* Tests point the agent's fixed host at a local fake (documented, test-only). */
-        const char *host = s_env("ECSBATCH_TEST_CONTAINER_CREDENTIALS_ENDPOINT");
+        const char *host = awsio_env("ECSBATCH_TEST_CONTAINER_CREDENTIALS_ENDPOINT");
         url = xasprintf("%s%s%s", host ? host : CONTAINER_HOST, rel[0] == '/' ? "" : "/", rel);
     } else {
         if (!creds_full_uri_allowed(full)) {
@@ -497,11 +474,11 @@ s_from_container(struct creds_chain *ch, struct creds *out, struct eb_error *err
         }
         url = xstrdup(full);
     }
-    const char *tfile = s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    const char *tfile = awsio_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     if (tfile) {
         TRY(s_read_token_file(tfile, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &auth, err));
-    } else if (s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
-        auth = xstrdup(s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+    } else if (awsio_env("AWS_CONTAINER_AUTHORIZATION_TOKEN")) {
+        auth = xstrdup(awsio_env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
     }
     if (auth && s_has_crlf(auth)) {
         rc = err_set(err, EB_ERR_CREDENTIALS,
@@ -517,14 +494,7 @@ s_from_container(struct creds_chain *ch, struct creds *out, struct eb_error *err
                                .timeout_ms = s_metadata_timeout_ms(2000),
                                .connect_timeout_ms = s_metadata_timeout_ms(2000),
                                .no_proxy = !full || strncmp(full, "https", 5) != 0};
-    rc = s_fetch(ch, &req, s_metadata_attempts(3), &resp, err);
-    if (rc != EB_OK) {
-        if (rc != EB_ERR_TLS) {
-            err_prefix(err, "container credentials");
-            rc = s_recode(err, EB_ERR_CREDENTIALS);
-        }
-        goto out;
-    }
+    TRY(s_fetch_provider(ch, &req, s_metadata_attempts(3), "container credentials", &resp, err));
     if (resp.status != 200) {
         struct awserr ae;
         awserr_parse(resp.body.ptr, resp.body.len, resp.status, NULL, &ae);
@@ -538,14 +508,8 @@ s_from_container(struct creds_chain *ch, struct creds *out, struct eb_error *err
         err_prefix(err, "container credentials");
     }
 out:
-    if (auth) {
-        mbedtls_platform_zeroize(auth, strlen(auth));
-    }
-    if (auth_hdr) {
-        mbedtls_platform_zeroize(auth_hdr, strlen(auth_hdr));
-    }
-    free(auth);
-    free(auth_hdr);
+    awsio_secret_free(&auth);
+    awsio_secret_free(&auth_hdr);
     free(url);
     http_response_cleanup(&resp);
     return rc;
@@ -558,7 +522,7 @@ out:
 static int
 s_from_imds(struct creds_chain *ch, struct creds *out, struct eb_error *err, bool *found)
 {
-    const char *base = s_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+    const char *base = awsio_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
     char *url = NULL, *tok_hdr = NULL, *token = NULL;
     char role[256];
     struct http_response resp = {0};
@@ -585,7 +549,7 @@ s_from_imds(struct creds_chain *ch, struct creds *out, struct eb_error *err, boo
         token = xstrdup(resp.body.ptr);
         tok_hdr = xasprintf("X-aws-ec2-metadata-token: %s", token);
     } else if (resp.status == 403 || resp.status == 404 || resp.status == 405) {
-        const char *v1off = s_env("AWS_EC2_METADATA_V1_DISABLED");
+        const char *v1off = awsio_env("AWS_EC2_METADATA_V1_DISABLED");
         if (v1off && strcasecmp(v1off, "true") == 0) {
             rc = err_set(err, EB_ERR_CREDENTIALS,
                          "instance metadata: no IMDSv2 token (HTTP %ld) and IMDSv1 is disabled",
@@ -635,14 +599,8 @@ s_from_imds(struct creds_chain *ch, struct creds *out, struct eb_error *err, boo
         err_prefix(err, "instance metadata");
     }
 out:
-    if (token) {
-        mbedtls_platform_zeroize(token, strlen(token));
-    }
-    if (tok_hdr) {
-        mbedtls_platform_zeroize(tok_hdr, strlen(tok_hdr));
-    }
-    free(token);
-    free(tok_hdr);
+    awsio_secret_free(&token);
+    awsio_secret_free(&tok_hdr);
     free(url);
     free(b);
     http_response_cleanup(&resp);
@@ -689,10 +647,7 @@ s_fetch_source(struct creds_chain *ch, enum s_source src, struct creds *out, str
         if (!p.access_key || !p.secret_key) {
             rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s no longer has keys", p.name);
         } else {
-            memset(out, 0, sizeof *out);
-            out->access_key = xstrdup(p.access_key);
-            out->secret_key = xstrdup(p.secret_key);
-            out->token = p.session_token ? xstrdup(p.session_token) : NULL;
+            s_set_keys(out, p.access_key, p.secret_key, p.session_token);
         }
         profile_cleanup(&p);
         return rc;
@@ -730,9 +685,9 @@ s_resolve(struct creds_chain *ch, struct eb_error *err)
         s_adopt(ch, SRC_ENV, "environment", &c);
         goto out;
     }
-    if (s_env("AWS_WEB_IDENTITY_TOKEN_FILE") && s_env("AWS_ROLE_ARN")) {
-        s_set_webid(ch, s_env("AWS_WEB_IDENTITY_TOKEN_FILE"), s_env("AWS_ROLE_ARN"),
-                    s_env("AWS_ROLE_SESSION_NAME"));
+    if (awsio_env("AWS_WEB_IDENTITY_TOKEN_FILE") && awsio_env("AWS_ROLE_ARN")) {
+        s_set_webid(ch, awsio_env("AWS_WEB_IDENTITY_TOKEN_FILE"), awsio_env("AWS_ROLE_ARN"),
+                    awsio_env("AWS_ROLE_SESSION_NAME"));
         TRY(s_from_webid(ch, &c, err));
         s_adopt(ch, SRC_WEBID, "web-identity", &c);
         goto out;
@@ -754,9 +709,7 @@ s_resolve(struct creds_chain *ch, struct eb_error *err)
                          "aws_secret_access_key in %s", p.name, p.where);
             goto out;
         }
-        c.access_key = xstrdup(p.access_key);
-        c.secret_key = xstrdup(p.secret_key);
-        c.token = p.session_token ? xstrdup(p.session_token) : NULL;
+        s_set_keys(&c, p.access_key, p.secret_key, p.session_token);
         char name[160];
         snprintf(name, sizeof name, "profile:%s", p.name);
         s_adopt(ch, SRC_PROFILE, name, &c);
@@ -779,13 +732,13 @@ s_resolve(struct creds_chain *ch, struct eb_error *err)
         rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s has no credentials", p.name);
         goto out;
     }
-    if (s_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
-        s_env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    if (awsio_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
+        awsio_env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
         TRY(s_from_container(ch, &c, err));
         s_adopt(ch, SRC_CONTAINER, "container", &c);
         goto out;
     }
-    const char *off = s_env("AWS_EC2_METADATA_DISABLED");
+    const char *off = awsio_env("AWS_EC2_METADATA_DISABLED");
     if (!(off && strcasecmp(off, "true") == 0)) {
         TRY(s_from_imds(ch, &c, err, &found));
         if (found) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws/awsio.h"
 #include "util/xalloc.h"
 
 static const char *const s_sign[AWS_SERVICE__COUNT] = {
@@ -45,11 +46,13 @@ s_prefix(const char *s, const char *p)
 }
 
 /* Partitions by region prefix; the first match wins, "aws" otherwise. */
-static const struct {
+struct s_partition {
     const char *prefix;
     const char *partition;
     const char *suffix;
-} s_partitions[] = {
+};
+
+static const struct s_partition s_partitions[] = {
     {"cn-", "aws-cn", "amazonaws.com.cn"},
     {"us-gov-", "aws-us-gov", "amazonaws.com"},
     {"us-isob-", "aws-iso-b", "sc2s.sgov.gov"},
@@ -59,42 +62,53 @@ static const struct {
     {"eusc-", "aws-eusc", "amazonaws.eu"},
 };
 
-const char *
-endpoint_dns_suffix(const char *region)
+/* The partition row of region, or NULL for the "aws" partition. */
+static const struct s_partition *
+s_partition_of(const char *region)
 {
     for (size_t i = 0; region && i < sizeof s_partitions / sizeof s_partitions[0]; i++) {
         if (s_prefix(region, s_partitions[i].prefix)) {
-            return s_partitions[i].suffix;
+            return &s_partitions[i];
         }
     }
-    return "amazonaws.com";
+    return NULL;
+}
+
+const char *
+endpoint_dns_suffix(const char *region)
+{
+    const struct s_partition *p = s_partition_of(region);
+    return p ? p->suffix : "amazonaws.com";
 }
 
 const char *
 endpoint_partition(const char *region)
 {
-    for (size_t i = 0; region && i < sizeof s_partitions / sizeof s_partitions[0]; i++) {
-        if (s_prefix(region, s_partitions[i].prefix)) {
-            return s_partitions[i].partition;
-        }
-    }
-    return "aws";
+    const struct s_partition *p = s_partition_of(region);
+    return p ? p->partition : "aws";
 }
 
-bool
-endpoint_region_is_valid(const char *region)
+/* min to max characters of [a-z0-9-], neither first nor last a '-'. */
+static bool
+s_is_dns_label(const char *s, size_t min, size_t max)
 {
-    size_t n = region ? strlen(region) : 0;
-    if (n == 0 || n > 40 || region[0] == '-' || region[n - 1] == '-') {
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n < min || n > max || s[0] == '-' || s[n - 1] == '-') {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        char c = region[i];
+        char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
             return false;
         }
     }
     return true;
+}
+
+bool
+endpoint_region_is_valid(const char *region)
+{
+    return s_is_dns_label(region, 1, 40);
 }
 
 static char *
@@ -136,34 +150,30 @@ s_env_ignored(void)
     return v && strcasecmp(v, "true") == 0;
 }
 
+/* The endpoint variable name, unless empty or AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true. */
+static const char *
+s_env_endpoint(const char *name)
+{
+    const char *v = awsio_env(name);
+    return (v && !s_env_ignored()) ? v : NULL;
+}
+
 const char *
 endpoint_env_override(enum aws_service svc)
 {
-    const char *v = getenv(endpoint_env_name(svc));
-    return (v && v[0] && !s_env_ignored()) ? v : NULL;
+    return s_env_endpoint(endpoint_env_name(svc));
 }
 
 const char *
 endpoint_env_global_override(void)
 {
-    const char *v = getenv("AWS_ENDPOINT_URL");
-    return (v && v[0] && !s_env_ignored()) ? v : NULL;
+    return s_env_endpoint("AWS_ENDPOINT_URL");
 }
 
 bool
 endpoint_s3_virtual_ok(const char *bucket)
 {
-    size_t n = bucket ? strlen(bucket) : 0;
-    if (n < 3 || n > 63 || bucket[0] == '-' || bucket[n - 1] == '-') {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = bucket[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-            return false;
-        }
-    }
-    return true;
+    return s_is_dns_label(bucket, 3, 63);
 }
 
 void

@@ -6,7 +6,6 @@
  */
 #include "aws/http.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "aws/awsio.h"
 #include "util/xalloc.h"
 
 #ifndef ECSBATCH_VERSION
@@ -37,48 +37,19 @@ static struct {
     struct eb_error err;
 } s_ca;
 
-static int
-s_read_file(const char *path, char **out, size_t *out_len, struct eb_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return err_set(err, EB_ERR_INVALID, "CA bundle %s: %s", path, strerror(errno));
-    }
-    struct eb_buf b = EB_BUF_INIT;
-    buf_init(&b, 16u * 1024u * 1024u);
-    char chunk[8192];
-    size_t n;
-    int rc = EB_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(&b, chunk, n) != 0) {
-            rc = err_set(err, EB_ERR_INVALID, "CA bundle %s: larger than 16 MiB", path);
-            break;
-        }
-    }
-    if (rc == EB_OK && ferror(f)) {
-        rc = err_set(err, EB_ERR_INVALID, "CA bundle %s: read error", path);
-    }
-    fclose(f);
-    if (rc != EB_OK) {
-        buf_cleanup(&b);
-        return rc;
-    }
-    *out_len = b.len;
-    *out = buf_steal(&b);
-    return EB_OK;
-}
-
 int
 http_ca_init(struct eb_error *err)
 {
     if (s_ca.state == 0) {
-        const char *path = getenv("AWS_CA_BUNDLE");
-        if (!path || !path[0]) {
-            path = getenv("SSL_CERT_FILE");
+        const char *path = awsio_env("AWS_CA_BUNDLE");
+        if (!path) {
+            path = awsio_env("SSL_CERT_FILE");
         }
-        if (path && path[0]) {
+        if (path) {
             size_t len = 0;
-            if (s_read_file(path, &s_ca.owned, &len, &s_ca.err) != EB_OK) {
+            if (awsio_file_read(path, "CA bundle", 16u * 1024u * 1024u, false, &s_ca.owned, &len,
+                                &s_ca.err) != EB_OK) {
+                s_ca.err.code = EB_ERR_INVALID; /* a bad setting, however it failed */
                 s_ca.state = -1;
             } else if (!strstr(s_ca.owned, "-----BEGIN CERTIFICATE-----")) {
                 err_set(&s_ca.err, EB_ERR_INVALID, "CA bundle %s: no PEM certificate in it", path);

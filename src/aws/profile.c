@@ -5,15 +5,16 @@
  */
 #include "aws/profile.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
 
-#include "util/buf.h"
+#include "aws/awsio.h"
 #include "util/xalloc.h"
+
+/* The shared files are small; a larger one is refused (missing ones are no error). */
+#define S_MAX_FILE (4u * 1024u * 1024u)
 
 struct s_entry {
     char *section;
@@ -56,10 +57,7 @@ ini_free(struct ini *ini)
     for (size_t i = 0; i < ini->n; i++) {
         free(ini->entries[i].section);
         free(ini->entries[i].key);
-        if (ini->entries[i].value) {
-            mbedtls_platform_zeroize(ini->entries[i].value, strlen(ini->entries[i].value));
-        }
-        free(ini->entries[i].value);
+        awsio_secret_free(&ini->entries[i].value);
     }
     for (size_t i = 0; i < ini->nsec; i++) {
         free(ini->sections[i]);
@@ -184,6 +182,24 @@ s_set(char **field, const char *value)
     }
 }
 
+/*
+ * The keys of section sec (may be NULL) of ini, when it has an access key id;
+ * "<kind> file <path>" becomes out->where. False when it has none.
+ */
+static bool
+s_take_keys(struct profile *out, const struct ini *ini, const char *sec, const char *kind,
+            const char *path)
+{
+    if (!sec || !ini_get(ini, sec, "aws_access_key_id")) {
+        return false;
+    }
+    s_set(&out->access_key, ini_get(ini, sec, "aws_access_key_id"));
+    s_set(&out->secret_key, ini_get(ini, sec, "aws_secret_access_key"));
+    s_set(&out->session_token, ini_get(ini, sec, "aws_session_token"));
+    out->where = xasprintf("%s file %s", kind, path);
+    return true;
+}
+
 int
 profile_parse(const char *cred_text, size_t cred_len, const char *cred_path,
               const char *config_text, size_t config_len, const char *config_path,
@@ -210,16 +226,8 @@ profile_parse(const char *cred_text, size_t cred_len, const char *cred_path,
     bool in_cred = ini_has_section(cred, name);
     out->found = in_cred || confsec;
 
-    if (in_cred && ini_get(cred, name, "aws_access_key_id")) {
-        s_set(&out->access_key, ini_get(cred, name, "aws_access_key_id"));
-        s_set(&out->secret_key, ini_get(cred, name, "aws_secret_access_key"));
-        s_set(&out->session_token, ini_get(cred, name, "aws_session_token"));
-        out->where = xasprintf("credentials file %s", cred_path);
-    } else if (confsec && ini_get(conf, confsec, "aws_access_key_id")) {
-        s_set(&out->access_key, ini_get(conf, confsec, "aws_access_key_id"));
-        s_set(&out->secret_key, ini_get(conf, confsec, "aws_secret_access_key"));
-        s_set(&out->session_token, ini_get(conf, confsec, "aws_session_token"));
-        out->where = xasprintf("config file %s", config_path);
+    if (!s_take_keys(out, cred, in_cred ? name : NULL, "credentials", cred_path)) {
+        (void)s_take_keys(out, conf, confsec, "config", config_path);
     }
     const struct {
         char **field;
@@ -250,48 +258,20 @@ out:
     return rc;
 }
 
-/* Read a whole file; *out = NULL (and EB_OK) when it does not exist. */
+/*
+ * One shared file: its path (the variable var, or ~/.aws/leaf) and, when either
+ * names it, its text (*out_text NULL when it does not exist).
+ */
 static int
-s_slurp(const char *path, char **out, size_t *out_len, struct eb_error *err)
+s_load_file(const char *var, const char *home, const char *leaf, char **out_path,
+            char **out_text, size_t *out_len, struct eb_error *err)
 {
-    *out = NULL;
-    *out_len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT || errno == ENOTDIR) {
-            return EB_OK;
-        }
-        return err_set(err, EB_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    const char *set = awsio_env(var);
+    *out_path = set ? xstrdup(set) : xasprintf("%s/.aws/%s", home ? home : "", leaf);
+    if (!home && !set) {
+        return EB_OK;
     }
-    struct eb_buf b = EB_BUF_INIT;
-    buf_init(&b, 4u * 1024u * 1024u);
-    char chunk[4096];
-    size_t n;
-    int rc = EB_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(&b, chunk, n) != 0) {
-            rc = err_set(err, EB_ERR_INVALID, "%s: larger than 4 MiB", path);
-            break;
-        }
-    }
-    if (rc == EB_OK && ferror(f)) {
-        rc = err_set(err, EB_ERR_IO, "cannot read %s", path);
-    }
-    fclose(f);
-    if (rc != EB_OK) {
-        buf_cleanup(&b);
-        return rc;
-    }
-    *out_len = b.len;
-    *out = buf_steal(&b);
-    return EB_OK;
-}
-
-static const char *
-s_env(const char *name)
-{
-    const char *v = getenv(name);
-    return (v && v[0]) ? v : NULL;
+    return awsio_file_read(*out_path, "cannot read", S_MAX_FILE, true, out_text, out_len, err);
 }
 
 int
@@ -301,26 +281,18 @@ profile_load(struct profile *out, struct eb_error *err)
     char *cred_path = NULL, *conf_path = NULL, *cred = NULL, *conf = NULL;
     size_t cred_len = 0, conf_len = 0;
     int rc = EB_OK;
-    const char *home = s_env("HOME");
-    const char *name = s_env("AWS_PROFILE");
+    const char *home = awsio_env("HOME");
+    const char *name = awsio_env("AWS_PROFILE");
     if (!name) {
-        name = s_env("AWS_DEFAULT_PROFILE");
+        name = awsio_env("AWS_DEFAULT_PROFILE");
     }
     out->chosen = name != NULL;
     if (!name) {
         name = "default";
     }
-    cred_path = s_env("AWS_SHARED_CREDENTIALS_FILE")
-                    ? xstrdup(s_env("AWS_SHARED_CREDENTIALS_FILE"))
-                    : xasprintf("%s/.aws/credentials", home ? home : "");
-    conf_path = s_env("AWS_CONFIG_FILE") ? xstrdup(s_env("AWS_CONFIG_FILE"))
-                                         : xasprintf("%s/.aws/config", home ? home : "");
-    if (home || s_env("AWS_SHARED_CREDENTIALS_FILE")) {
-        TRY(s_slurp(cred_path, &cred, &cred_len, err));
-    }
-    if (home || s_env("AWS_CONFIG_FILE")) {
-        TRY(s_slurp(conf_path, &conf, &conf_len, err));
-    }
+    TRY(s_load_file("AWS_SHARED_CREDENTIALS_FILE", home, "credentials", &cred_path, &cred,
+                    &cred_len, err));
+    TRY(s_load_file("AWS_CONFIG_FILE", home, "config", &conf_path, &conf, &conf_len, err));
     TRY(profile_parse(cred, cred_len, cred_path, conf, conf_len, conf_path, name, out, err));
 out:
     if (cred) {
@@ -339,16 +311,6 @@ out:
     return rc;
 }
 
-static void
-s_free_secret(char **p)
-{
-    if (*p) {
-        mbedtls_platform_zeroize(*p, strlen(*p));
-        free(*p);
-        *p = NULL;
-    }
-}
-
 void
 profile_cleanup(struct profile *p)
 {
@@ -357,8 +319,8 @@ profile_cleanup(struct profile *p)
     free(p->endpoint_url);
     free(p->max_attempts);
     free(p->access_key);
-    s_free_secret(&p->secret_key);
-    s_free_secret(&p->session_token);
+    awsio_secret_free(&p->secret_key);
+    awsio_secret_free(&p->session_token);
     free(p->role_arn);
     free(p->source_profile);
     free(p->credential_source);

@@ -1,7 +1,7 @@
 /*
- * Results in S3: see sink_s3.h. Keys are {prefix}/{job_id}/{path}; put and
- * create go through s3_put_object (checksum, multipart when large, retries in
- * aws_call_rest), get through s3_get_object.
+ * Results in S3: see sink_s3.h. Keys are {prefix}/{job_id}/{path} (checked and
+ * joined by sink_common.c); put and create go through s3_put_object (checksum,
+ * multipart when large, retries in aws_call_rest), get through s3_get_object.
  */
 #include "sink_s3.h"
 
@@ -9,25 +9,14 @@
 #include <string.h>
 
 #include "api/s3.h"
+#include "sink/sink_common.h"
 #include "util/xalloc.h"
 
 struct s_s3 {
-    struct sink base;
+    struct sink_common common; /* root "prefix/job_id" with no slash at either end */
     struct aws_client *client; /* borrowed */
     char *bucket;
-    char *root;     /* "prefix/job_id" with no slash at either end */
-    char *location; /* "s3://bucket/prefix/job_id" */
 };
-
-static int
-s_key(struct s_s3 *s, const char *rel, char **out, struct eb_error *err)
-{
-    if (!rel[0] || rel[0] == '/' || strstr(rel, "..")) {
-        return err_set(err, EB_ERR_INVALID, "results path '%s' is not a plain relative path", rel);
-    }
-    *out = xasprintf("%s/%s", s->root, rel);
-    return EB_OK;
-}
 
 static const char *
 s_content_type(const char *path)
@@ -43,70 +32,28 @@ s_content_type(const char *path)
 }
 
 static int
-s_write(struct sink *sk, const char *path, const void *data, size_t len, bool create,
+s_write(struct sink_common *sc, const char *key, const void *data, size_t len, bool create,
         struct eb_error *err)
 {
-    struct s_s3 *s = (struct s_s3 *)sk;
-    char *key = NULL;
-    int rc = s_key(s, path, &key, err);
-    if (rc == EB_OK) {
-        struct s3_put_options o = {s_content_type(path), create, 0, 0};
-        rc = s3_put_object(s->client, s->bucket, key, data, len, &o, NULL, err);
-    }
-    free(key);
-    return rc;
+    struct s_s3 *s = (struct s_s3 *)sc;
+    struct s3_put_options o = {s_content_type(key), create, 0, 0};
+    return s3_put_object(s->client, s->bucket, key, data, len, &o, NULL, err);
 }
 
 static int
-s_put(struct sink *sk, const char *path, const void *data, size_t len, struct eb_error *err)
+s_read(struct sink_common *sc, const char *key, struct eb_buf *out, struct eb_error *err)
 {
-    return s_write(sk, path, data, len, false, err);
-}
-
-static int
-s_create(struct sink *sk, const char *path, const void *data, size_t len, struct eb_error *err)
-{
-    return s_write(sk, path, data, len, true, err);
-}
-
-static int
-s_get(struct sink *sk, const char *path, struct eb_buf *out, struct eb_error *err)
-{
-    struct s_s3 *s = (struct s_s3 *)sk;
-    char *key = NULL;
-    int rc = s_key(s, path, &key, err);
-    if (rc == EB_OK) {
-        rc = s3_get_object(s->client, s->bucket, key, out, NULL, err);
-    }
-    free(key);
-    return rc;
-}
-
-static const char *
-s_location(struct sink *sk)
-{
-    return ((struct s_s3 *)sk)->location;
+    struct s_s3 *s = (struct s_s3 *)sc;
+    return s3_get_object(s->client, s->bucket, key, out, NULL, err);
 }
 
 static void
-s_destroy(struct sink *sk)
+s_cleanup(struct sink_common *sc)
 {
-    struct s_s3 *s = (struct s_s3 *)sk;
-    if (s) {
-        free(s->bucket);
-        free(s->root);
-        free(s->location);
-        free(s);
-    }
+    free(((struct s_s3 *)sc)->bucket);
 }
 
-static const struct sink_ops s_ops = {
-    .put = s_put,
-    .get = s_get,
-    .create = s_create,
-    .location = s_location,
-    .destroy = s_destroy,
-};
+static const struct sink_store_ops s_store = {s_write, s_read, s_cleanup};
 
 struct sink *
 sink_s3_new(struct aws_client *c, const char *uri, const char *job_id, struct eb_error *err)
@@ -131,12 +78,11 @@ sink_s3_new(struct aws_client *c, const char *uri, const char *job_id, struct eb
         n--;
     }
     struct s_s3 *s = xcalloc(1, sizeof *s);
-    s->base.ops = &s_ops;
+    char *root = n ? xasprintf("%.*s/%s", (int)n, p, job_id) : xstrdup(job_id);
+    sink_common_init(&s->common, &s_store, root, xasprintf("s3://%s/%s", u.bucket, root));
     s->client = c;
     s->bucket = u.bucket;
     u.bucket = NULL;
-    s->root = n ? xasprintf("%.*s/%s", (int)n, p, job_id) : xstrdup(job_id);
-    s->location = xasprintf("s3://%s/%s", s->bucket, s->root);
     s3_uri_cleanup(&u);
-    return &s->base;
+    return &s->common.base;
 }

@@ -49,7 +49,7 @@ s_format(char *out, size_t size, int64_t epoch_ms, const char *layout)
             out[n++] = *l;
             continue;
         }
-        char digits[4];
+        char digits[4] = {0};
         for (size_t i = width; i > 0; i--) {
             digits[i - 1] = (char)('0' + v % 10);
             v /= 10;

@@ -6,50 +6,40 @@ refreshes, credential sources, clock skew and endpoint overrides. Backoff sleeps
 are scaled to zero with ECSBATCH_TEST_BACKOFF_SCALE (test-only).
 """
 import json
-import os
-import subprocess
 import unittest
 
-from fakeaws.control import FakeControl
-from fakeaws.server import FakeAWS
-from integration.harness import TempDirTest, clean_env, tool
+from integration.harness import AK, REGION, SK, FakeAWSTest, table_tests
 
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-REGION = "us-west-2"
 ECS = "AmazonEC2ContainerServiceV20141113."
 
+# ListClusters against injected faults: the faults (all on ListClusters), the exit code of
+# aws_call, the calls the fake saw, and the error code reported when the call failed.
+RETRY_ROWS = {
+    "retry_on_throttling": dict(faults=[dict(count=2, code="ThrottlingException")], rc=0, calls=3),
+    "retry_on_rate_exceeded_invalid_parameter": dict(
+        faults=[dict(count=1, code="InvalidParameterException", message="Rate exceeded")], rc=0, calls=2),
+    "invalid_parameter_not_retried": dict(
+        faults=[dict(count=1, code="InvalidParameterException", message="bad cluster")], rc=1, calls=1,
+        aws_code="InvalidParameterException"),
+    "retry_on_5xx": dict(faults=[dict(count=1, code="ServerException"),
+                                 dict(count=1, code="ServiceUnavailable")], rc=0, calls=3),
+    "retry_on_reset_connection": dict(faults=[dict(count=1, kind="reset")], rc=0, calls=2),
+}
 
-class AwsCoreTest(TempDirTest):
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = FakeAWS()
-        cls.url = cls.fake.start()
-        cls.ctl = FakeControl(cls.url)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.ctl.reset()
-        self.ctl.freeze()
+@table_tests("check_list_clusters_faults", RETRY_ROWS)
+class AwsCoreTest(FakeAWSTest):
+    backoff_scale = "0"
 
     def env(self, **extra):
-        env = {"AWS_ENDPOINT_URL": self.url, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
-               "AWS_CONFIG_FILE": os.path.join(self.tmp, "none-config"),
-               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "none-credentials"),
-               "ECSBATCH_TEST_BACKOFF_SCALE": "0"}
-        env.update(extra)
-        return {k: v for k, v in env.items() if v is not None}
+        """The fake's environment without credentials (keys() adds them)."""
+        return self.aws_env(**{"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, **extra})
 
     def keys(self, **extra):
-        return self.env(AWS_ACCESS_KEY_ID=AK, AWS_SECRET_ACCESS_KEY=SK, **extra)
+        return self.aws_env(**extra)
 
     def call(self, args, env, pre=()):
-        proc = subprocess.run([tool("aws_call")] + list(pre) + list(args), env=clean_env(env),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+        proc = self.run_tool("aws_call", list(pre) + list(args), env=env, timeout=60)
         out = {}
         for line in proc.stdout.splitlines():
             k, _, v = line.partition(": ")
@@ -131,37 +121,14 @@ class AwsCoreTest(TempDirTest):
         self.assertEqual(r["rc"], 1)
 
     # ---------------------------------------------------------------- retries
-    def test_retry_on_throttling(self):
-        self.ctl.fault(op="ListClusters", count=2, code="ThrottlingException")
+    def check_list_clusters_faults(self, faults, rc, calls, aws_code=None):
+        for f in faults:
+            self.ctl.fault(op="ListClusters", **f)
         r = self.list_clusters(self.keys())
-        self.assertEqual(r["rc"], 0, r["stdout"])
-        self.assertEqual(self.op_count("ecs:ListClusters"), 3)
-
-    def test_retry_on_rate_exceeded_invalid_parameter(self):
-        self.ctl.fault(op="ListClusters", count=1, code="InvalidParameterException", message="Rate exceeded")
-        r = self.list_clusters(self.keys())
-        self.assertEqual(r["rc"], 0, r["stdout"])
-        self.assertEqual(self.op_count("ecs:ListClusters"), 2)
-
-    def test_invalid_parameter_not_retried(self):
-        self.ctl.fault(op="ListClusters", count=1, code="InvalidParameterException", message="bad cluster")
-        r = self.list_clusters(self.keys())
-        self.assertEqual(r["rc"], 1)
-        self.assertEqual(r["aws-code"], "InvalidParameterException")
-        self.assertEqual(self.op_count("ecs:ListClusters"), 1)
-
-    def test_retry_on_5xx(self):
-        self.ctl.fault(op="ListClusters", count=1, code="ServerException")
-        self.ctl.fault(op="ListClusters", count=1, code="ServiceUnavailable")
-        r = self.list_clusters(self.keys())
-        self.assertEqual(r["rc"], 0, r["stdout"])
-        self.assertEqual(self.op_count("ecs:ListClusters"), 3)
-
-    def test_retry_on_reset_connection(self):
-        self.ctl.fault(op="ListClusters", count=1, kind="reset")
-        r = self.list_clusters(self.keys())
-        self.assertEqual(r["rc"], 0, r["stdout"])
-        self.assertEqual(self.op_count("ecs:ListClusters"), 2)
+        self.assertEqual(r["rc"], rc, r["stdout"])
+        if aws_code:
+            self.assertEqual(r["aws-code"], aws_code)
+        self.assertEqual(self.op_count("ecs:ListClusters"), calls)
 
     def test_s3_slowdown_and_ec2_request_limit_retried(self):
         self.ctl.create_bucket("bkt")

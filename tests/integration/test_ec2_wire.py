@@ -5,42 +5,15 @@ Filter.N.Value.M spelling is UnknownParameter) and answers in EC2's XML; the
 tool prints what src/api/ec2.c parsed.
 """
 import json
-import subprocess
 import unittest
 
 from fakeaws import ec2 as fake_ec2
-from fakeaws.control import FakeControl
-from fakeaws.server import FakeAWS
-from integration.harness import clean_env, tool
-
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+from integration.harness import FakeAWSTest
 
 
-class Ec2WireTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = FakeAWS()
-        cls.url = cls.fake.start()
-        cls.ctl = FakeControl(cls.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-
-    def setUp(self):
-        self.ctl.reset()
-        self.ctl.freeze()
-
+class Ec2WireTest(FakeAWSTest):
     def ec2(self, *args):
-        env = clean_env({"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": AK,
-                         "AWS_SECRET_ACCESS_KEY": SK, "AWS_REGION": "us-west-2",
-                         "AWS_CONFIG_FILE": "/nonexistent/config",
-                         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-                         "AWS_EC2_METADATA_DISABLED": "true",
-                         "ECSBATCH_TEST_BACKOFF_SCALE": "0.001"})
-        p = subprocess.run([tool("ec2_tool")] + list(args), env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=60)
+        p = self.run_tool("ec2_tool", args, timeout=60)
         return json.loads(p.stdout.strip().splitlines()[-1])
 
     def test_default_vpc(self):

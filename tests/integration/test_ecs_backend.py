@@ -5,8 +5,12 @@ AWS_ENDPOINT_URL pointing at an in-process fake, a folder as the results
 location and millisecond durations, then checks the exit code, result.json
 and what was sent: RunTask calls = attempts (+ capacity refusals, + retried
 calls that reuse their clientToken), and every DescribeTasks round makes
-ceil(live / 100) calls.
+ceil(live / 100) calls. Nothing here waits on a wall-clock deadline: rounds are told
+apart by the order of the fake's request log, and the tests that drive a running
+launcher wait for what the fake has seen (or for the launcher to end).
 """
+import calendar
+import contextlib
 import json
 import math
 import os
@@ -16,14 +20,9 @@ import time
 import unittest
 
 from fakeaws import ec2 as fake_ec2
-from fakeaws.control import FakeControl
-from fakeaws.server import FakeAWS
 
-from integration.harness import BIN, TempDirTest, clean_env, tool
+from integration.harness import BIN, REGION, SK, FakeAWSTest, clean_env, table_tests, tool
 
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-REGION = "us-west-2"
 LOG_GROUP = "/ecs/ecsbatch-child"
 POLL = "20ms"
 
@@ -83,30 +82,34 @@ clusters:
 """
 
 NOT_WIRED = "not available in this build yet"
+# Only a hung launcher gets this far: a guard, not a deadline any test relies on.
+HANG_GUARD_S = 900
+SPOT = {"stop_code": "SpotInterruption", "stopped_reason": "Your Spot Task was interrupted."}
+
+# Task 0's first attempt ends (rule: its outcome), the second succeeds: the catalogue,
+# what the first attempt and the task report, and whether DescribeTasks rounds are checked.
+REPLACED_ROWS = {
+    "spot_interruption_counts_against_spot_budget": dict(
+        catalogue=dict(max_fail_count=0, max_spot_attempts=2), outcome=SPOT,
+        first={"failure_kind": "spot", "stop_code": "SpotInterruption"},
+        task={"spot_count": 1, "fail_count": 0}),
+    "missing_after_launch_is_lost": dict(
+        outcome={"missing_for_describes": 100000}, first={"failure_kind": "lost"}, rounds=True),
+}
 
 
 def ceil100(n):
     return max(1, math.ceil(n / 100))
 
 
-class EcsBackendTest(TempDirTest):
-    fake = None
-    ctl = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = FakeAWS()
-        url = cls.fake.start()
-        cls.url = url
-        cls.ctl = FakeControl(url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
+@table_tests("check_first_attempt_replaced", REPLACED_ROWS)
+class EcsBackendTest(FakeAWSTest):
+    # The simulated clock runs at real speed: task timings are a few simulated ms.
+    freeze_clock = False
+    backoff_scale = "0.01"
 
     def setUp(self):
         super().setUp()
-        self.ctl.reset()
         self.results = os.path.join(self.tmp, "results")
         os.makedirs(self.results)
         self.write("child.json", json.dumps(TEMPLATE))
@@ -114,7 +117,6 @@ class EcsBackendTest(TempDirTest):
 
     # ------------------------------------------------------------ helpers
     def catalogue(self, poll=POLL, timeout="60s", max_fail_count=1, max_spot_attempts=5):
-        self.poll_s = float(poll[:-2]) / 1000 if poll.endswith("ms") else float(poll[:-1])
         self.config = self.write("ecsbatch.yaml", CATALOGUE.format(
             poll=poll, timeout=timeout, max_fail_count=max_fail_count,
             max_spot_attempts=max_spot_attempts, subnet=fake_ec2.SUBNET_1, sg=fake_ec2.SG_LAUNCHER))
@@ -126,20 +128,14 @@ class EcsBackendTest(TempDirTest):
         return self.write(f"job-{job_id}.json", json.dumps(doc))
 
     def env(self, **extra):
-        env = {"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": AK, "AWS_SECRET_ACCESS_KEY": SK,
-               "AWS_REGION": REGION, "ECSBATCH_RESULTS": self.results,
-               "AWS_CONFIG_FILE": "/nonexistent/config",
-               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-               "ECSBATCH_TEST_BACKOFF_SCALE": "0.01", "ECSBATCH_LOG_LEVEL": "info"}
-        env.update(extra)
-        return env
+        return self.aws_env(**{"ECSBATCH_RESULTS": self.results, "ECSBATCH_LOG_LEVEL": "info", **extra})
 
     def argv(self, job_path):
         if os.environ.get("EB_ECS_DRIVE"):  # development: the backend without the CLI's wiring
             return [tool("ecs_backend_drive"), self.config, job_path, self.results]
         return [BIN, "run", "--config", self.config, job_path]
 
-    def run_job(self, job_path, env=None, timeout=180):
+    def run_job(self, job_path, env=None, timeout=HANG_GUARD_S):
         proc = subprocess.run(self.argv(job_path),
                               env=clean_env(env or self.env()), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, timeout=timeout)
@@ -157,7 +153,18 @@ class EcsBackendTest(TempDirTest):
         proc.out_file, proc.err_file = out, err
         return proc
 
-    def finish(self, proc, timeout=120):
+    @contextlib.contextmanager
+    def launched(self, job_path, env=None):
+        """start_job for a with block; a launcher still running when it ends is killed."""
+        proc = self.start_job(job_path, env)
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    def finish(self, proc, timeout=HANG_GUARD_S):
         """Wait for a started launcher; returns (stdout, stderr)."""
         proc.wait(timeout=timeout)
         texts = []
@@ -188,13 +195,14 @@ class EcsBackendTest(TempDirTest):
     def tasks_of(self, job_id):
         return [t for t in self.ctl.tasks() if (t.get("startedBy") or "").startswith(f"ecsbatch-job-{job_id}-")]
 
-    def wait_for(self, what, cond, timeout=60):
-        end = time.time() + timeout
-        while time.time() < end:
-            if cond():
+    def wait_for(self, what, cond, proc, every=0.05):
+        """Poll cond() until it holds or the launcher proc has ended (bail_if_exited tells)."""
+        end = time.monotonic() + HANG_GUARD_S
+        while time.monotonic() < end:
+            if cond() or proc.poll() is not None:
                 return
-            time.sleep(0.02)
-        self.fail(f"timed out waiting for {what}")
+            time.sleep(every)
+        self.fail(f"launcher hung waiting for {what}")
 
     def assert_exit(self, proc, code):
         self.assertEqual(proc.returncode, code, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
@@ -219,26 +227,39 @@ class EcsBackendTest(TempDirTest):
             self.assertTrue(p["startedBy"].startswith(f"ecsbatch-job-{res['job_id']}-"))
             self.assertLessEqual(len(p["clientToken"]), 64)
 
-    def assert_describe_rounds(self, exclude=()):
-        """Every DescribeTasks round makes ceil(live/100) calls, each of at most 100 tasks.
+    def describe_rounds(self, exclude=()):
+        """The successful DescribeTasks calls grouped in rounds, from the fake's request order.
 
-        A round is a run of successful calls with disjoint task lists and no pause of half a
-        polling interval between them (one task per call would show as one round of many)."""
-        reqs = [r for r in self.requests("DescribeTasks") if r["status"] == 200 and
-                not any(a in r["params"]["tasks"] for a in exclude)]
-        rounds, cur, seen, last = [], [], set(), None
-        for r in reqs:
+        A round's calls follow each other with no other request between them (its own failed
+        and retried calls aside) and name disjoint tasks: any other request, or a task named
+        again, starts the next round. The fake numbers requests as it serves them, so this
+        does not depend on how fast anything ran (one task per call would show as one round
+        of many)."""
+        rounds, cur, seen = [], [], set()
+        for r in self.ctl.requests():
+            if (r["service"], r["op"]) != ("ecs", "DescribeTasks"):
+                if cur:
+                    rounds.append(cur)
+                    cur, seen = [], set()
+                continue
             arns = r["params"]["tasks"]
-            self.assertLessEqual(len(arns), 100)
-            gap = last is not None and r["time"] - last >= self.poll_s / 2
-            if cur and (gap or seen & set(arns)):
+            if r["status"] != 200 or any(a in arns for a in exclude):
+                continue
+            if seen & set(arns):
                 rounds.append(cur)
                 cur, seen = [], set()
             cur.append(arns)
             seen |= set(arns)
-            last = r["time"]
         if cur:
             rounds.append(cur)
+        return rounds
+
+    def assert_describe_rounds(self, exclude=()):
+        """Every DescribeTasks round makes ceil(live/100) calls, each of at most 100 tasks."""
+        rounds = self.describe_rounds(exclude)
+        for rnd in rounds:
+            for arns in rnd:
+                self.assertLessEqual(len(arns), 100)
         self.assertTrue(rounds, "no DescribeTasks round")
         for rnd in rounds:
             live = len({a for call in rnd for a in call})
@@ -248,6 +269,32 @@ class EcsBackendTest(TempDirTest):
     def assert_all_stopped(self, job_id):
         for t in self.tasks_of(job_id):
             self.assertEqual(t["desiredStatus"], "STOPPED", t["taskArn"])
+
+    def run_case(self, job_id, ntasks, exit_code=0, rules=(), catalogue=None):
+        """Run job job_id of ntasks tasks under the scenario rules ({match, outcome}) and
+        catalogue settings; checks the exit code, returns (proc, result.json)."""
+        if catalogue:
+            self.catalogue(**catalogue)
+        for rule in rules:
+            self.ctl.add_rule(**rule)
+        proc = self.run_job(self.job(job_id, ntasks))
+        self.assert_exit(proc, exit_code)
+        return proc, self.result(job_id)
+
+    def check_first_attempt_replaced(self, outcome, first, task=None, catalogue=None, rounds=False):
+        """Task 0's first attempt ends with outcome; a second attempt succeeds."""
+        _, res = self.run_case("replaced", 2, rules=[dict(match={"task_num": 0, "attempt": 1}, outcome=outcome)],
+                               catalogue=catalogue)
+        t0 = res["tasks"][0]
+        self.assertEqual(len(t0["attempts"]), 2)
+        for k, v in first.items():
+            self.assertEqual(t0["attempts"][0][k], v, k)
+        self.assertEqual(t0["attempts"][1]["status"], "SUCCEEDED")
+        for k, v in (task or {}).items():
+            self.assertEqual(t0[k], v, k)
+        self.assert_runtask_calls(res)
+        if rounds:
+            self.assert_describe_rounds()
 
     # -------------------------------------------------------------- tests
     def test_happy_path(self):
@@ -294,11 +341,8 @@ class EcsBackendTest(TempDirTest):
             self.assertIn(f"=== ecs/main/{task_id} ===\n\n", f.read())
 
     def test_retry_then_success(self):
-        self.ctl.add_rule(match={"task_num": 1, "attempt": 1},
-                          outcome={"exit_code": 3, "log_lines": ["failing on purpose"]})
-        proc = self.run_job(self.job("retry", 3))
-        self.assert_exit(proc, 0)
-        res = self.result("retry")
+        _, res = self.run_case("retry", 3, rules=[dict(match={"task_num": 1, "attempt": 1}, outcome={
+            "exit_code": 3, "log_lines": ["failing on purpose"]})])
         t1 = res["tasks"][1]
         self.assertEqual(t1["status"], "SUCCEEDED")
         self.assertEqual([a["status"] for a in t1["attempts"]], ["FAILED", "SUCCEEDED"])
@@ -322,11 +366,9 @@ class EcsBackendTest(TempDirTest):
         self.assert_describe_rounds()
 
     def test_retries_exhausted_stops_siblings(self):
-        self.ctl.add_rule(match={"task_num": 0}, outcome={"exit_code": 1, "run_ms": 30})
-        self.ctl.add_rule(match={"task_num": [1, 2]}, outcome={"run_ms": -1})
-        proc = self.run_job(self.job("exhaust", 3))
-        self.assert_exit(proc, 1)
-        res = self.result("exhaust")
+        proc, res = self.run_case("exhaust", 3, 1, rules=[
+            dict(match={"task_num": 0}, outcome={"exit_code": 1, "run_ms": 30}),
+            dict(match={"task_num": [1, 2]}, outcome={"run_ms": -1})])
         self.assertEqual(res["status"], "FAILED")
         t0 = res["tasks"][0]
         self.assertEqual(t0["status"], "FAILED")
@@ -348,11 +390,8 @@ class EcsBackendTest(TempDirTest):
         self.assertNotIn("=== ecs/main/", proc.stdout)
 
     def test_timeout_stops_every_task(self):
-        self.catalogue(timeout="400ms")
-        self.ctl.add_rule(outcome={"run_ms": -1})
-        proc = self.run_job(self.job("slow", 4))
-        self.assert_exit(proc, 3)
-        res = self.result("slow")
+        _, res = self.run_case("slow", 4, 3, rules=[dict(outcome={"run_ms": -1})],
+                               catalogue=dict(timeout="400ms"))
         self.assertEqual(res["status"], "TIMED_OUT")
         arns = {a["task_arn"] for t in res["tasks"] for a in t["attempts"]}
         self.assertEqual(len(arns), 4)
@@ -363,30 +402,9 @@ class EcsBackendTest(TempDirTest):
         self.assert_runtask_calls(res)
         self.assert_describe_rounds()
 
-    def test_spot_interruption_counts_against_spot_budget(self):
-        self.catalogue(max_fail_count=0, max_spot_attempts=2)
-        self.ctl.add_rule(match={"task_num": 0, "attempt": 1},
-                          outcome={"stop_code": "SpotInterruption",
-                                   "stopped_reason": "Your Spot Task was interrupted."})
-        proc = self.run_job(self.job("spot", 2))
-        self.assert_exit(proc, 0)
-        res = self.result("spot")
-        t0 = res["tasks"][0]
-        self.assertEqual(len(t0["attempts"]), 2)
-        self.assertEqual(t0["attempts"][0]["failure_kind"], "spot")
-        self.assertEqual(t0["attempts"][0]["stop_code"], "SpotInterruption")
-        self.assertEqual(t0["spot_count"], 1)
-        self.assertEqual(t0["fail_count"], 0)
-        self.assert_runtask_calls(res)
-
     def test_spot_budget_exhausted(self):
-        self.catalogue(max_fail_count=5, max_spot_attempts=1)
-        self.ctl.add_rule(match={"task_num": 0},
-                          outcome={"stop_code": "SpotInterruption",
-                                   "stopped_reason": "Your Spot Task was interrupted."})
-        proc = self.run_job(self.job("spot2", 1))
-        self.assert_exit(proc, 1)
-        res = self.result("spot2")
+        _, res = self.run_case("spot2", 1, 1, rules=[dict(match={"task_num": 0}, outcome=SPOT)],
+                               catalogue=dict(max_fail_count=5, max_spot_attempts=1))
         t0 = res["tasks"][0]
         self.assertEqual(t0["status"], "FAILED")
         self.assertTrue(all(a["failure_kind"] == "spot" for a in t0["attempts"]))
@@ -395,12 +413,8 @@ class EcsBackendTest(TempDirTest):
         self.assert_runtask_calls(res)
 
     def test_capacity_failures_are_retried(self):
-        self.ctl.add_rule(match={"task_num": 0, "nth_launch": [1, 2]},
-                          outcome={"run_failure": {"reason": "RESOURCE:MEMORY",
-                                                   "detail": "no capacity"}})
-        proc = self.run_job(self.job("capacity", 2))
-        self.assert_exit(proc, 0)
-        res = self.result("capacity")
+        _, res = self.run_case("capacity", 2, rules=[dict(match={"task_num": 0, "nth_launch": [1, 2]}, outcome={
+            "run_failure": {"reason": "RESOURCE:MEMORY", "detail": "no capacity"}})])
         t0 = res["tasks"][0]
         self.assertEqual(len(t0["attempts"]), 1)
         self.assertEqual(t0["fail_count"], 0)
@@ -412,26 +426,12 @@ class EcsBackendTest(TempDirTest):
         self.assert_runtask_calls(res)
 
     def test_missing_briefly_is_tolerated(self):
-        self.ctl.add_rule(match={"task_num": 0}, outcome={"missing_for_describes": 3})
-        proc = self.run_job(self.job("eventual", 2))
-        self.assert_exit(proc, 0)
-        res = self.result("eventual")
+        _, res = self.run_case("eventual", 2, rules=[dict(match={"task_num": 0},
+                                                          outcome={"missing_for_describes": 3})])
         self.assertEqual(len(res["tasks"][0]["attempts"]), 1)
         misses = [r for r in self.ctl.requests(service="ecs", op="DescribeTasks") if r["status"] == 200]
         self.assertTrue(misses)
         self.assert_runtask_calls(res)
-
-    def test_missing_after_launch_is_lost(self):
-        self.ctl.add_rule(match={"task_num": 0, "attempt": 1}, outcome={"missing_for_describes": 100000})
-        proc = self.run_job(self.job("lost", 2))
-        self.assert_exit(proc, 0)
-        res = self.result("lost")
-        t0 = res["tasks"][0]
-        self.assertEqual(len(t0["attempts"]), 2)
-        self.assertEqual(t0["attempts"][0]["failure_kind"], "lost")
-        self.assertEqual(t0["attempts"][1]["status"], "SUCCEEDED")
-        self.assert_runtask_calls(res)
-        self.assert_describe_rounds()
 
     def test_throttling_storm(self):
         self.ctl.fault(op="ecs:*", code="ThrottlingException", count=12)
@@ -476,19 +476,13 @@ class EcsBackendTest(TempDirTest):
         meta = self.ctl.metadata()
         self.ctl.config(container_credentials={"lifetime_s": 3600})
         self.ctl.add_rule(outcome={"run_ms": 400})
-        env = self.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=self.url.rstrip("/") + meta["credentials_relative_uri"])
-        del env["AWS_ACCESS_KEY_ID"]
-        del env["AWS_SECRET_ACCESS_KEY"]
-        proc = self.start_job(self.job("creds", 2), env)
-        try:
+        env = self.env(AWS_CONTAINER_CREDENTIALS_FULL_URI=self.url.rstrip("/") + meta["credentials_relative_uri"],
+                       AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
+        with self.launched(self.job("creds", 2), env) as proc:
             self.wait_for("tasks running", lambda: len(self.tasks_of("creds")) == 2 and all(
-                t["lastStatus"] == "RUNNING" for t in self.tasks_of("creds")) or proc.poll() is not None)
+                t["lastStatus"] == "RUNNING" for t in self.tasks_of("creds")), proc)
             self.ctl.expire_credentials("container")
-            out, err = self.finish(proc, timeout=120)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            out, err = self.finish(proc)
         self.skip_if_not_wired(err)
         self.assertEqual(proc.returncode, 0, err)
         self.assertGreaterEqual(self.ctl.credentials()["fetches"], 2, "credentials were fetched again")
@@ -499,17 +493,12 @@ class EcsBackendTest(TempDirTest):
 
     def test_sigterm_cancels_and_stops_everything(self):
         self.ctl.add_rule(outcome={"run_ms": -1})
-        proc = self.start_job(self.job("term", 3))
-        try:
+        with self.launched(self.job("term", 3)) as proc:
             self.wait_for("tasks running", lambda: len(self.tasks_of("term")) == 3 and all(
-                t["lastStatus"] == "RUNNING" for t in self.tasks_of("term")) or proc.poll() is not None)
+                t["lastStatus"] == "RUNNING" for t in self.tasks_of("term")), proc)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-            out, err = self.finish(proc, timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            out, err = self.finish(proc)
         self.skip_if_not_wired(err)
         self.assertEqual(proc.returncode, 4, err)
         res = self.result("term")
@@ -534,7 +523,7 @@ class EcsBackendTest(TempDirTest):
         job = self.job("adopt", 3)
         first = self.start_job(job)
         try:
-            self.wait_for("tasks launched", lambda: len(self.tasks_of("adopt")) == 3 or first.poll() is not None)
+            self.wait_for("tasks launched", lambda: len(self.tasks_of("adopt")) == 3, first)
         finally:
             first.kill()  # no chance to stop anything: its tasks go on
             _, err = self.finish(first)
@@ -609,27 +598,28 @@ clusters:
         self.assert_runtask_calls(res)
 
     def test_thousand_tasks(self):
-        """1,000 tasks: every RunTask paced under the published rate (no throttling from a fake
-        that enforces it), and 10 DescribeTasks calls per round while all are live."""
+        """1,000 tasks: one RunTask per attempt, paced by the client at the published rate, and
+        10 DescribeTasks calls per round while all are live.
+
+        Nothing depends on how fast the machine is: the simulated clock is frozen until the
+        launcher has made three full rounds (so all 1,000 stay live), the test waits for
+        what the fake has counted rather than for a deadline, and the pacing is read from
+        the client's own signing times, which load can only spread further apart."""
         self.catalogue(poll="100ms", timeout="10m")
-        # Fargate's published RunTask rate (aws-facts §1.9), two tokens of slack for timing jitter
-        self.ctl.config(rate_limits={"RunTask": {"burst": 22, "rate": 20}})
+        # The fake refills RunTask tokens at the published 20/s from a bucket 10 s deep: an
+        # unpaced launcher (1000 calls in a few seconds) is throttled, while a paced one would
+        # need its calls held up for 9 s and then let through at once to be.
+        self.ctl.config(rate_limits={"RunTask": {"burst": 200, "rate": 20}})
         self.ctl.freeze()  # every task stays PROVISIONING until the clock moves
-        proc = self.start_job(self.job("big", 1000))
-        try:
-            self.wait_for("1000 launches", lambda: self.ctl.op_count("RunTask") >= 1000 or proc.poll() is not None,
-                          timeout=150)
+        with self.launched(self.job("big", 1000)) as proc:
+            self.wait_for("1000 launches", lambda: self.ctl.op_count("RunTask") >= 1000, proc, every=0.5)
             self.bail_if_exited(proc)
-            # let a few rounds see all 1000 live, then let them run to the end
-            seq = max(r["seq"] for r in self.requests("RunTask"))
-            self.wait_for("full rounds", lambda: len([r for r in self.ctl.requests(service="ecs", op="DescribeTasks", since=seq)]) >= 30
-                          or proc.poll() is not None)
+            # let three rounds see all 1000 live, then let them run to the end
+            base = self.ctl.op_count("DescribeTasks")
+            self.wait_for("full rounds", lambda: self.ctl.op_count("DescribeTasks") >= base + 30, proc)
+            self.bail_if_exited(proc)
             self.ctl.clock(speed=1, advance_ms=1000)
-            out, err = self.finish(proc, timeout=150)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            out, err = self.finish(proc)
         self.skip_if_not_wired(err)
         self.assertEqual(proc.returncode, 0, err[-3000:])
         res = self.result("big")
@@ -637,7 +627,17 @@ clusters:
         self.assertTrue(all(t["status"] == "SUCCEEDED" for t in res["tasks"]))
         self.assertEqual(self.ctl.counts()["throttled"].get("ecs:RunTask", 0), 0)
         self.assert_runtask_calls(res)
-        full = [r for r in self.ctl.requests(service="ecs", op="DescribeTasks", since=seq)][:30]
+        # Paced: 20 at once, then 20 a second (aws-facts §1.9), on the launcher's own clock;
+        # the last of 1000 is signed at least 49 s after the first (X-Amz-Date, whole seconds).
+        runs = self.requests("RunTask")
+        signed = [calendar.timegm(time.strptime({k.lower(): v for k, v in r["headers"].items()}["x-amz-date"],
+                                                "%Y%m%dT%H%M%SZ")) for r in runs]
+        self.assertGreaterEqual(signed[-1] - signed[0], 47, "RunTask calls not paced")
+        # The first 30 calls after the last RunTask: three rounds of 10 calls of 100 tasks.
+        seq = max(r["seq"] for r in runs)
+        full = [r for r in self.ctl.requests(service="ecs", op="DescribeTasks", since=seq)
+                if r["status"] == 200][:30]
+        self.assertEqual(len(full), 30)
         self.assertTrue(all(len(r["params"]["tasks"]) == 100 for r in full))
         for k in range(0, 30, 10):
             self.assertEqual(len({a for r in full[k:k + 10] for a in r["params"]["tasks"]}), 1000)

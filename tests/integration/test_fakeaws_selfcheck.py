@@ -32,10 +32,8 @@ from fakeaws import sigv4check
 from fakeaws.common import Request
 from fakeaws.control import ControlError, FakeControl
 from fakeaws.server import FakeAWS
+from integration.harness import AK, REGION, SK, FakeAWSTest
 
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-REGION = "us-west-2"
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TESTS)
 SIGV4_DATA = os.path.join(os.path.dirname(ROOT), "shared", "testdata", "sigv4", "worked-examples")
@@ -108,28 +106,8 @@ def ecs_raw(url, op, payload, **kw):
     return status, hdrs, json.loads(data or b"{}")
 
 
-class FakeTestCase(unittest.TestCase):
-    """One fake for the class, reset before each test, clock frozen."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = FakeAWS()
-        cls.url = cls.fake.start()
-        cls.ctl = FakeControl(cls.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-
-    def setUp(self):
-        self.ctl.reset()
-        self.ctl.freeze()
-
-    def client(self, service, key=AK, secret=SK, token=None, region=REGION, **cfg):
-        session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret,
-                                        aws_session_token=token, region_name=region)
-        return session.client(service, endpoint_url=self.url,
-                              config=Config(retries=no_retry(), **cfg))
+class FakeTestCase(FakeAWSTest):
+    """One fake for the class, reset before each test, clock frozen (harness.FakeAWSTest)."""
 
     def assertAWSError(self, code, fn, *args, **kwargs):
         with self.assertRaises(botocore.exceptions.ClientError) as cm:
@@ -160,7 +138,7 @@ class FakeTestCase(unittest.TestCase):
 
 class TaskDefinitionTest(FakeTestCase):
     def test_register_describe_list(self):
-        ecs = self.client("ecs")
+        ecs = self.boto_client("ecs")
         td1 = self.register_child(ecs, tags=[{"key": "ecsbatch:hash", "value": "abc"}])
         td2 = self.register_child(ecs)
         self.assertEqual((td1["revision"], td2["revision"]), (1, 2))
@@ -179,7 +157,7 @@ class TaskDefinitionTest(FakeTestCase):
         self.assertNotIn("nextToken", page2)
 
     def test_fargate_rules(self):
-        ecs = self.client("ecs")
+        ecs = self.boto_client("ecs")
         self.assertAWSError("ClientException", self.register_child, ecs, networkMode="bridge")
         self.assertAWSError("ClientException", self.register_child, ecs, memory="4096")
         r = self.assertAWSError("ClientException", self.register_child, ecs, executionRoleArn="")
@@ -189,7 +167,7 @@ class TaskDefinitionTest(FakeTestCase):
 class RunTaskTest(FakeTestCase):
     def setUp(self):
         super().setUp()
-        self.ecs = self.client("ecs")
+        self.ecs = self.boto_client("ecs")
         self.register_child(self.ecs)
 
     def test_lifecycle_to_stopped(self):
@@ -338,7 +316,7 @@ class RunTaskTest(FakeTestCase):
 
 class LogsTest(FakeTestCase):
     def test_get_log_events_paging(self):
-        ecs, logs = self.client("ecs"), self.client("logs")
+        ecs, logs = self.boto_client("ecs"), self.boto_client("logs")
         self.register_child(ecs)
         self.ctl.config(page_sizes={"GetLogEvents": 100})
         self.ctl.set_scenario([{"match": {"task_num": 0}, "outcome": {"log_count": 250}},
@@ -380,7 +358,7 @@ class LogsTest(FakeTestCase):
                             logStreamName=stream, limit=10, nextToken="garbage")
 
     def test_logs_grow_while_running(self):
-        ecs, logs = self.client("ecs"), self.client("logs")
+        ecs, logs = self.boto_client("ecs"), self.boto_client("logs")
         self.register_child(ecs)
         self.ctl.set_scenario([{"match": {}, "outcome": {"provisioning_ms": 0, "pending_ms": 0, "run_ms": 1000,
                                                          "log_lines": ["a ${TASK_NAME}", "b", "c", "d"]}}])
@@ -399,7 +377,7 @@ class S3Test(FakeTestCase):
     def setUp(self):
         super().setUp()
         self.ctl.config(buckets=["results"])
-        self.s3 = self.client("s3")
+        self.s3 = self.boto_client("s3")
 
     def test_put_get_head_conditional(self):
         s3 = self.s3
@@ -461,7 +439,7 @@ class S3Test(FakeTestCase):
 
 class EC2Test(FakeTestCase):
     def test_describes(self):
-        ec2 = self.client("ec2")
+        ec2 = self.boto_client("ec2")
         vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
         self.assertEqual([v["VpcId"] for v in vpcs], [fake_ec2.VPC_ID])
         subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [fake_ec2.VPC_ID]}])["Subnets"]
@@ -496,9 +474,9 @@ class CredentialsTest(FakeTestCase):
                                                   RoleSessionName="ecsbatch", WebIdentityToken="fake-web-identity-token")
         c = creds["Credentials"]
         self.assertTrue(c["AccessKeyId"].startswith("ASIA"))
-        ecs = self.client("ecs", key=c["AccessKeyId"], secret=c["SecretAccessKey"], token=c["SessionToken"])
+        ecs = self.boto_client("ecs", key=c["AccessKeyId"], secret=c["SecretAccessKey"], token=c["SessionToken"])
         self.assertIn("clusters", ecs.describe_clusters())
-        ecs_no_token = self.client("ecs", key=c["AccessKeyId"], secret=c["SecretAccessKey"])
+        ecs_no_token = self.boto_client("ecs", key=c["AccessKeyId"], secret=c["SecretAccessKey"])
         self.assertAWSError("UnrecognizedClientException", ecs_no_token.list_clusters)
         self.assertAWSError("InvalidIdentityToken", sts.assume_role_with_web_identity,
                             RoleArn="arn:aws:iam::123456789012:role/ecsbatch", RoleSessionName="ecsbatch",
@@ -524,12 +502,12 @@ class CredentialsTest(FakeTestCase):
         self.assertEqual(meta["Containers"][0]["Networks"][0]["IPv4Addresses"], [fake_ec2.ENI_LAUNCHER_IP])
         self.assertEqual(json.loads(self._get("/v4/launcher")[1])["Name"], "launcher")
         self.assertEqual(self._get("/v3/launcher/task")[0], 200)
-        ecs = self.client("ecs")
+        ecs = self.boto_client("ecs")
         t = ecs.describe_tasks(cluster=meta["Cluster"], tasks=[meta["TaskARN"]])["tasks"][0]
         self.assertEqual(t["lastStatus"], "RUNNING")
         details = {d["name"]: d["value"] for d in t["attachments"][0]["details"]}
         self.assertEqual(details["networkInterfaceId"], fake_ec2.ENI_LAUNCHER)
-        eni = self.client("ec2").describe_network_interfaces(
+        eni = self.boto_client("ec2").describe_network_interfaces(
             NetworkInterfaceIds=[details["networkInterfaceId"]])["NetworkInterfaces"][0]
         self.assertEqual(eni["SubnetId"], details["subnetId"])
         td = ecs.describe_task_definition(taskDefinition=t["taskDefinitionArn"])["taskDefinition"]
@@ -545,15 +523,15 @@ class CredentialsTest(FakeTestCase):
         self.assertRegex(creds["Expiration"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         same = json.loads(self._get("/v2/credentials/launcher", {"Authorization": "Bearer secret-token"})[1])
         self.assertEqual(same["AccessKeyId"], creds["AccessKeyId"])
-        ecs = self.client("ecs", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"])
+        ecs = self.boto_client("ecs", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"])
         ecs.list_clusters()
         self.ctl.expire_credentials()
         self.assertAWSError("ExpiredTokenException", ecs.list_clusters)
-        s3 = self.client("s3", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"])
+        s3 = self.boto_client("s3", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"])
         self.assertAWSError("ExpiredToken", s3.list_buckets)
         fresh = json.loads(self._get("/v2/credentials/launcher", {"Authorization": "Bearer secret-token"})[1])
         self.assertNotEqual(fresh["AccessKeyId"], creds["AccessKeyId"])
-        self.client("ecs", key=fresh["AccessKeyId"], secret=fresh["SecretAccessKey"], token=fresh["Token"]).list_clusters()
+        self.boto_client("ecs", key=fresh["AccessKeyId"], secret=fresh["SecretAccessKey"], token=fresh["Token"]).list_clusters()
         self.assertEqual(self.ctl.counts()["credentials_fetches"], 4)
 
     def test_botocore_credential_providers(self):
@@ -563,10 +541,10 @@ class CredentialsTest(FakeTestCase):
         container = ContainerProvider(environ={"AWS_CONTAINER_CREDENTIALS_FULL_URI": self.url + "/v2/credentials/x",
                                                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer abc"}).load()
         frozen = container.get_frozen_credentials()
-        self.client("ecs", key=frozen.access_key, secret=frozen.secret_key, token=frozen.token).list_clusters()
+        self.boto_client("ecs", key=frozen.access_key, secret=frozen.secret_key, token=frozen.token).list_clusters()
         fetcher = InstanceMetadataFetcher(base_url=self.url + "/", timeout=2, num_attempts=1, env={})
         host = InstanceMetadataProvider(iam_role_fetcher=fetcher).load().get_frozen_credentials()
-        self.client("s3", key=host.access_key, secret=host.secret_key, token=host.token).list_buckets()
+        self.boto_client("s3", key=host.access_key, secret=host.secret_key, token=host.token).list_buckets()
         self.assertEqual(self.ctl.credentials()["fetches"], 1)
 
     def test_imds_v2(self):
@@ -578,20 +556,20 @@ class CredentialsTest(FakeTestCase):
         role = self._get("/latest/meta-data/iam/security-credentials/", h)[1].decode()
         creds = json.loads(self._get("/latest/meta-data/iam/security-credentials/" + role, h)[1])
         self.assertEqual(creds["Code"], "Success")
-        self.client("ecs", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"]).list_clusters()
+        self.boto_client("ecs", key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["Token"]).list_clusters()
 
     def test_rejected_credentials(self):
         self.ctl.add_key("AKIDOLD", "oldsecret", expired=True)
-        self.assertAWSError("ExpiredTokenException", self.client("ecs", key="AKIDOLD", secret="oldsecret").list_clusters)
-        self.assertAWSError("UnrecognizedClientException", self.client("ecs", key="AKIDNOPE", secret="x").list_clusters)
-        self.assertAWSError("InvalidAccessKeyId", self.client("s3", key="AKIDNOPE", secret="x").list_buckets)
-        self.assertAWSError("AuthFailure", self.client("ec2", key="AKIDNOPE", secret="x").describe_vpcs)
-        r = self.assertAWSError("InvalidSignatureException", self.client("ecs", secret="wrong").list_clusters)
+        self.assertAWSError("ExpiredTokenException", self.boto_client("ecs", key="AKIDOLD", secret="oldsecret").list_clusters)
+        self.assertAWSError("UnrecognizedClientException", self.boto_client("ecs", key="AKIDNOPE", secret="x").list_clusters)
+        self.assertAWSError("InvalidAccessKeyId", self.boto_client("s3", key="AKIDNOPE", secret="x").list_buckets)
+        self.assertAWSError("AuthFailure", self.boto_client("ec2", key="AKIDNOPE", secret="x").describe_vpcs)
+        r = self.assertAWSError("InvalidSignatureException", self.boto_client("ecs", secret="wrong").list_clusters)
         self.assertIn("does not match", r["Error"]["Message"])
-        self.assertAWSError("SignatureDoesNotMatch", self.client("s3", secret="wrong").list_buckets)
-        self.assertAWSError("SignatureDoesNotMatch", self.client("ec2", secret="wrong").describe_vpcs)
-        self.assertAWSError("InvalidSignatureException", self.client("ecs", region="eu-west-1").list_clusters)
-        self.assertAWSError("AuthorizationHeaderMalformed", self.client("s3", region="eu-west-1").list_buckets)
+        self.assertAWSError("SignatureDoesNotMatch", self.boto_client("s3", secret="wrong").list_buckets)
+        self.assertAWSError("SignatureDoesNotMatch", self.boto_client("ec2", secret="wrong").describe_vpcs)
+        self.assertAWSError("InvalidSignatureException", self.boto_client("ecs", region="eu-west-1").list_clusters)
+        self.assertAWSError("AuthorizationHeaderMalformed", self.boto_client("s3", region="eu-west-1").list_buckets)
         recs = self.ctl.requests(service="ecs")
         self.assertFalse(recs[-1]["sig_ok"])
         self.assertEqual(recs[-1]["headers"]["Authorization"], "REDACTED")
@@ -615,7 +593,7 @@ class CredentialsTest(FakeTestCase):
 class FaultTest(FakeTestCase):
     def setUp(self):
         super().setUp()
-        self.ecs = self.client("ecs")
+        self.ecs = self.boto_client("ecs")
         self.register_child(self.ecs)
 
     def test_throttle_fault_counted(self):
@@ -630,7 +608,7 @@ class FaultTest(FakeTestCase):
         self.ctl.fault(op="ecs:DescribeTasks", code="InvalidParameterException", message="Rate exceeded")
         self.assertAWSError("InvalidParameterException", self.ecs.describe_tasks, tasks=["x"])
         self.ctl.fault(op="s3:*", code="SlowDown")
-        self.assertAWSError("SlowDown", self.client("s3").list_buckets)
+        self.assertAWSError("SlowDown", self.boto_client("s3").list_buckets)
 
     def test_reset_fault_gives_connection_error(self):
         self.ctl.fault(op="*", kind="reset")
@@ -659,7 +637,7 @@ class FaultTest(FakeTestCase):
         r = self.assertAWSError("ServerException", self.ecs.list_clusters)
         self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 500)
         self.ctl.fault(op="ec2:DescribeVpcs", code="RequestLimitExceeded")
-        self.assertAWSError("RequestLimitExceeded", self.client("ec2").describe_vpcs)
+        self.assertAWSError("RequestLimitExceeded", self.boto_client("ec2").describe_vpcs)
 
     def test_rate_limiter_throttles_burst(self):
         self.ctl.config(rate_limits={"DescribeTasks": {"burst": 5, "rate": 1}})
@@ -699,10 +677,10 @@ class WireTest(FakeTestCase):
         self.assertEqual(self.ctl.s3_get("b", "k"), b"abc")
 
     def test_request_log_and_counts(self):
-        ecs = self.client("ecs", token=None)
+        ecs = self.boto_client("ecs", token=None)
         ecs.list_clusters()
         self.ctl.add_key("ASIATEMP", "tempsecret", session_token="tok123")
-        self.client("ecs", key="ASIATEMP", secret="tempsecret", token="tok123").list_clusters()
+        self.boto_client("ecs", key="ASIATEMP", secret="tempsecret", token="tok123").list_clusters()
         recs = self.ctl.requests(service="ecs", op="ListClusters")
         self.assertEqual(len(recs), 2)
         self.assertTrue(all(r["sig_ok"] for r in recs))

@@ -10,51 +10,25 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
 import unittest
 
-import boto3
-from botocore.config import Config
+from integration.harness import SK, FakeAWSTest
 
-from fakeaws.control import FakeControl
-from fakeaws.server import FakeAWS
-from integration.harness import TempDirTest, clean_env, tool
-
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 BUCKET = "results"
 
 
-class S3WireTest(TempDirTest):
+class S3WireTest(FakeAWSTest):
     @classmethod
     def setUpClass(cls):
-        cls.fake = FakeAWS()
-        cls.url = cls.fake.start()
-        cls.ctl = FakeControl(cls.url)
-        cls.boto = boto3.session.Session(aws_access_key_id=AK, aws_secret_access_key=SK,
-                                         region_name="us-west-2").client(
-            "s3", endpoint_url=cls.url,
-            config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
+        super().setUpClass()
+        cls.boto = cls.boto_client("s3", s3={"addressing_style": "path"})
 
     def setUp(self):
         super().setUp()
-        self.ctl.reset()
-        self.ctl.freeze()
         self.ctl.config(buckets=[BUCKET])
 
     def s3(self, *args):
-        env = clean_env({"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": AK,
-                         "AWS_SECRET_ACCESS_KEY": SK, "AWS_REGION": "us-west-2",
-                         "AWS_CONFIG_FILE": "/nonexistent/config",
-                         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-                         "AWS_EC2_METADATA_DISABLED": "true",
-                         "ECSBATCH_TEST_BACKOFF_SCALE": "0.001"})
-        p = subprocess.run([tool("s3_tool")] + list(args), env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=120)
+        p = self.run_tool("s3_tool", args)
         self.assertNotIn(SK, p.stdout + p.stderr)
         lines = p.stdout.strip().splitlines()
         self.assertTrue(lines, p.stderr)
@@ -220,9 +194,8 @@ class S3WireTest(TempDirTest):
 
     def test_sink_round_trip(self):
         uri, job = f"s3://{BUCKET}/ecsbatch/", "abc123"
-        loc = subprocess.run([tool("s3_tool"), "sink", uri, job, "location"],
-                             env=clean_env({"AWS_REGION": "us-west-2"}), stdout=subprocess.PIPE,
-                             text=True).stdout.splitlines()[0]
+        loc = self.run_tool("s3_tool", ["sink", uri, job, "location"],
+                            env={"AWS_REGION": "us-west-2"}).stdout.splitlines()[0]
         self.assertEqual(loc, f"s3://{BUCKET}/ecsbatch/abc123")
         result = b'{"schema": "ecsbatch.result/1"}'
         out, _ = self.s3("sink", uri, job, "put", "result.json", self.file("r", result))

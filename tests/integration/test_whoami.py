@@ -9,37 +9,17 @@ import json
 import unittest
 
 from fakeaws import ec2 as fake_ec2
-from fakeaws.control import FakeControl
-from fakeaws.server import FakeAWS
-from integration.harness import run
-
-AK = "AKIDEXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+from integration.harness import SK, FakeAWSTest, run
 
 
-class WhoamiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fake = FakeAWS()
-        cls.url = cls.fake.start()
-        cls.ctl = FakeControl(cls.url)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fake.stop()
-
+class WhoamiTest(FakeAWSTest):
     def setUp(self):
-        self.ctl.reset()
-        self.ctl.freeze()
+        super().setUp()
         self.md = self.ctl.metadata()
 
     def env(self, **extra):
-        e = {"AWS_ENDPOINT_URL": self.url, "AWS_ACCESS_KEY_ID": AK, "AWS_SECRET_ACCESS_KEY": SK,
-             "AWS_CONFIG_FILE": "/nonexistent/config",
-             "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-             "AWS_EC2_METADATA_DISABLED": "true", "ECSBATCH_TEST_BACKOFF_SCALE": "0.001"}
-        e.update(extra)
-        return e
+        # No AWS_REGION: whoami finds it in the task metadata, or says it has none.
+        return self.aws_env(**{"AWS_REGION": None, **extra})
 
     def whoami(self, env):
         p = run(["whoami"], env=env)
@@ -117,9 +97,7 @@ class WhoamiTest(unittest.TestCase):
         self.assertEqual(self.ctl.counts()["ops"].get("metadata:TaskMetadata"), None)
 
     def test_outside_ecs_without_region_or_credentials(self):
-        env = self.env()
-        del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
-        p = self.whoami(env)
+        p = self.whoami(self.env(AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None))
         self.assertEqual(p.returncode, 0, p.stderr)
         doc = json.loads(p.stdout)
         self.assertEqual(doc, {"in_ecs": False, "region": None, "credentials_source": None})

@@ -20,97 +20,114 @@
 
 #define S_MAX 16
 
+/* One item as JSON, per kind: only what the integration tests check. */
 static void
-s_str(cJSON *o, const char *k, const char *v)
+s_network_interface_json(cJSON *o, const struct ec2_network_interface *v)
 {
-    if (v) {
-        cJSON_AddStringToObject(o, k, v);
-    }
+    jsonx_add_str(o, "id", v->id);
+    jsonx_add_str(o, "subnet_id", v->subnet_id);
+    jsonx_add_str(o, "public_ip", v->public_ip);
+    /* cJSON_CreateStringArray gives NULL, not [], for no strings. */
+    const char *const *groups = (const char *const *)v->group_ids;
+    cJSON_AddItemToObject(o, "groups", v->n_group_ids
+                                           ? cJSON_CreateStringArray(groups, (int)v->n_group_ids)
+                                           : cJSON_CreateArray());
 }
 
-static cJSON *
-s_strv(char *const *v, size_t n)
+static void
+s_subnet_json(cJSON *o, const struct ec2_subnet *v)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-    }
-    return a;
+    jsonx_add_str(o, "id", v->id);
+    jsonx_add_str(o, "vpc_id", v->vpc_id);
+    jsonx_add_str(o, "availability_zone", v->availability_zone);
+    jsonx_add_str(o, "cidr_block", v->cidr_block);
+    cJSON_AddNumberToObject(o, "available_ips", (double)v->available_ips);
+    cJSON_AddBoolToObject(o, "default_for_az", v->default_for_az);
 }
+
+static void
+s_security_group_json(cJSON *o, const struct ec2_security_group *v)
+{
+    jsonx_add_str(o, "id", v->id);
+    jsonx_add_str(o, "name", v->name);
+    jsonx_add_str(o, "vpc_id", v->vpc_id);
+}
+
+static void
+s_vpc_json(cJSON *o, const struct ec2_vpc *v)
+{
+    jsonx_add_str(o, "id", v->id);
+    cJSON_AddBoolToObject(o, "is_default", v->is_default);
+}
+
+static void
+s_instance_json(cJSON *o, const struct ec2_instance *v)
+{
+    jsonx_add_str(o, "id", v->id);
+    jsonx_add_str(o, "type", v->type);
+    jsonx_add_str(o, "state", v->state);
+    jsonx_add_str(o, "availability_zone", v->availability_zone);
+}
+
+/* s_run_{kind}: ec2_describe_{kind}s, every item through s_{kind}_json into items. */
+#define S_RUN(kind)                                                                                \
+    static int s_run_##kind(struct aws_client *c, const struct ec2_query *q, cJSON *items,         \
+                            struct eb_error *err)                                                  \
+    {                                                                                              \
+        struct ec2_##kind##_list l = {NULL, 0};                                                    \
+        int rc = ec2_describe_##kind##s(c, q, &l, err);                                            \
+        for (size_t i = 0; i < l.n; i++) {                                                         \
+            cJSON *o = cJSON_CreateObject();                                                       \
+            s_##kind##_json(o, &l.v[i]);                                                           \
+            cJSON_AddItemToArray(items, o);                                                        \
+        }                                                                                          \
+        ec2_##kind##_list_cleanup(&l);                                                             \
+        return rc;                                                                                 \
+    }
+
+S_RUN(network_interface)
+S_RUN(subnet)
+S_RUN(security_group)
+S_RUN(vpc)
+S_RUN(instance)
+
+static int
+s_run_default_vpc(struct aws_client *c, const struct ec2_query *q, cJSON *items,
+                  struct eb_error *err)
+{
+    char *id = NULL;
+    (void)q;
+    int rc = ec2_default_vpc(c, &id, err);
+    if (id) {
+        cJSON_AddItemToArray(items, cJSON_CreateString(id));
+    }
+    free(id);
+    return rc;
+}
+
+static const struct {
+    const char *what;
+    int (*run)(struct aws_client *c, const struct ec2_query *q, cJSON *items,
+               struct eb_error *err);
+} s_ops[] = {
+    {"subnets", s_run_subnet},
+    {"groups", s_run_security_group},
+    {"enis", s_run_network_interface},
+    {"vpcs", s_run_vpc},
+    {"instances", s_run_instance},
+    {"default-vpc", s_run_default_vpc},
+};
 
 static int
 s_run(struct aws_client *c, const char *what, const struct ec2_query *q, cJSON *items,
       struct eb_error *err)
 {
-    int rc = EB_ERR_USAGE;
-    if (strcmp(what, "subnets") == 0) {
-        struct ec2_subnet_list l = {NULL, 0};
-        rc = ec2_describe_subnets(c, q, &l, err);
-        for (size_t i = 0; i < l.n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            s_str(o, "id", l.v[i].id);
-            s_str(o, "vpc_id", l.v[i].vpc_id);
-            s_str(o, "availability_zone", l.v[i].availability_zone);
-            s_str(o, "cidr_block", l.v[i].cidr_block);
-            cJSON_AddNumberToObject(o, "available_ips", (double)l.v[i].available_ips);
-            cJSON_AddBoolToObject(o, "default_for_az", l.v[i].default_for_az);
-            cJSON_AddItemToArray(items, o);
+    for (size_t i = 0; i < sizeof s_ops / sizeof s_ops[0]; i++) {
+        if (strcmp(what, s_ops[i].what) == 0) {
+            return s_ops[i].run(c, q, items, err);
         }
-        ec2_subnet_list_cleanup(&l);
-    } else if (strcmp(what, "groups") == 0) {
-        struct ec2_security_group_list l = {NULL, 0};
-        rc = ec2_describe_security_groups(c, q, &l, err);
-        for (size_t i = 0; i < l.n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            s_str(o, "id", l.v[i].id);
-            s_str(o, "name", l.v[i].name);
-            s_str(o, "vpc_id", l.v[i].vpc_id);
-            cJSON_AddItemToArray(items, o);
-        }
-        ec2_security_group_list_cleanup(&l);
-    } else if (strcmp(what, "enis") == 0) {
-        struct ec2_network_interface_list l = {NULL, 0};
-        rc = ec2_describe_network_interfaces(c, q, &l, err);
-        for (size_t i = 0; i < l.n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            s_str(o, "id", l.v[i].id);
-            s_str(o, "subnet_id", l.v[i].subnet_id);
-            s_str(o, "public_ip", l.v[i].public_ip);
-            cJSON_AddItemToObject(o, "groups", s_strv(l.v[i].group_ids, l.v[i].n_group_ids));
-            cJSON_AddItemToArray(items, o);
-        }
-        ec2_network_interface_list_cleanup(&l);
-    } else if (strcmp(what, "vpcs") == 0) {
-        struct ec2_vpc_list l = {NULL, 0};
-        rc = ec2_describe_vpcs(c, q, &l, err);
-        for (size_t i = 0; i < l.n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            s_str(o, "id", l.v[i].id);
-            cJSON_AddBoolToObject(o, "is_default", l.v[i].is_default);
-            cJSON_AddItemToArray(items, o);
-        }
-        ec2_vpc_list_cleanup(&l);
-    } else if (strcmp(what, "instances") == 0) {
-        struct ec2_instance_list l = {NULL, 0};
-        rc = ec2_describe_instances(c, q, &l, err);
-        for (size_t i = 0; i < l.n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            s_str(o, "id", l.v[i].id);
-            s_str(o, "type", l.v[i].type);
-            s_str(o, "state", l.v[i].state);
-            s_str(o, "availability_zone", l.v[i].availability_zone);
-            cJSON_AddItemToArray(items, o);
-        }
-        ec2_instance_list_cleanup(&l);
-    } else if (strcmp(what, "default-vpc") == 0) {
-        char *id = NULL;
-        rc = ec2_default_vpc(c, &id, err);
-        if (id) {
-            cJSON_AddItemToArray(items, cJSON_CreateString(id));
-        }
-        free(id);
     }
-    return rc;
+    return EB_ERR_USAGE;
 }
 
 int

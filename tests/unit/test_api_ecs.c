@@ -3,6 +3,7 @@
  * byte for byte, and answers shaped like ECS's parsed into structs, with
  * negative rows that name the field that was wrong (aws-facts §1, §8).
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,57 +12,86 @@
 #include "api/ecs.h"
 #include "api/logs.h"
 #include "unit.h"
+#include "util/atomicfile.h"
+#include "util/xalloc.h"
+
+/* The fuzz target's parser table (enum answer, s_parse) serves the negative rows too, and
+ * its entry point checks the fuzz seeds here in every build flavour. */
+#include "../fuzz/fuzz_ecs_json.c"
 
 /* --- request bodies ------------------------------------------------------------------------ */
+
+/* A built body (malloc'd, freed by s_expect_bodies) and the text it must be to the byte. */
+struct body_row {
+    const char *name;
+    char *got;
+    const char *want;
+};
+
+static void
+s_expect_bodies(struct body_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct body_row *r = &rows[i];
+        if (!r->got || strcmp(r->got, r->want) != 0) {
+            unit_fail(__FILE__, __LINE__, "%s: body %s, expected %s", r->name,
+                      r->got ? r->got : "(null)", r->want);
+        }
+        free(rows[i].got);
+    }
+}
+
+#define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
 TEST(ecs_describe_tasks_body)
 {
     const char *arns[] = {"arn:aws:ecs:us-west-2:123456789012:task/c/aaa", "bbb"};
-    char *s = ecs_describe_tasks_build("batch", arns, 2, true);
-    EXPECT_STR(s, "{\"cluster\":\"batch\",\"tasks\":[\"arn:aws:ecs:us-west-2:123456789012:task/c/aaa\","
-                  "\"bbb\"],\"include\":[\"TAGS\"]}");
-    free(s);
-    s = ecs_describe_tasks_build(NULL, arns + 1, 1, false);
-    EXPECT_STR(s, "{\"tasks\":[\"bbb\"]}");
-    free(s);
+    struct body_row rows[] = {
+        {"two tasks, include TAGS", ecs_describe_tasks_build("batch", arns, 2, true),
+         "{\"cluster\":\"batch\",\"tasks\":[\"arn:aws:ecs:us-west-2:123456789012:task/c/aaa\","
+         "\"bbb\"],\"include\":[\"TAGS\"]}"},
+        {"default cluster, no include", ecs_describe_tasks_build(NULL, arns + 1, 1, false),
+         "{\"tasks\":[\"bbb\"]}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
 }
 
 TEST(ecs_stop_task_body_cuts_reason)
 {
-    char *s = ecs_stop_task_build("c", "arn:t", "job j1 failed: task 3 exhausted its retries");
-    EXPECT_STR(s, "{\"cluster\":\"c\",\"task\":\"arn:t\",\"reason\":\"job j1 failed: task 3 exhausted "
-                  "its retries\"}");
-    free(s);
+    struct body_row rows[] = {
+        {"with reason",
+         ecs_stop_task_build("c", "arn:t", "job j1 failed: task 3 exhausted its retries"),
+         "{\"cluster\":\"c\",\"task\":\"arn:t\",\"reason\":\"job j1 failed: task 3 exhausted "
+         "its retries\"}"},
+        {"no reason", ecs_stop_task_build(NULL, "t", NULL), "{\"task\":\"t\"}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
 
     /* 254 ASCII bytes then a 2-byte character: the character does not fit, nor is it split */
     char reason[300];
     memset(reason, 'x', 254);
     memcpy(reason + 254, "\xc3\xa9tail", 7);
-    s = ecs_stop_task_build(NULL, "t", reason);
+    char *s = ecs_stop_task_build(NULL, "t", reason);
     cJSON *j = cJSON_Parse(s);
+    free(s);
     REQUIRE(j);
     const char *r = cJSON_GetObjectItem(j, "reason")->valuestring;
     EXPECT_INT(strlen(r), 254);
     cJSON_Delete(j);
-    free(s);
-
-    s = ecs_stop_task_build(NULL, "t", NULL);
-    EXPECT_STR(s, "{\"task\":\"t\"}");
-    free(s);
 }
 
 TEST(ecs_list_tasks_body)
 {
     struct ecs_list_tasks_query q = {.cluster = "batch", .started_by = "ecsbatch-job-j1-0",
                                      .desired_status = "STOPPED", .max_results = 500};
-    char *s = ecs_list_tasks_build(&q, "tok==");
-    EXPECT_STR(s, "{\"cluster\":\"batch\",\"startedBy\":\"ecsbatch-job-j1-0\",\"desiredStatus\":"
-                  "\"STOPPED\",\"maxResults\":100,\"nextToken\":\"tok==\"}");
-    free(s);
     struct ecs_list_tasks_query none = {0};
-    s = ecs_list_tasks_build(&none, NULL);
-    EXPECT_STR(s, "{}");
-    free(s);
+    struct body_row rows[] = {
+        {"every field, maxResults capped", ecs_list_tasks_build(&q, "tok=="),
+         "{\"cluster\":\"batch\",\"startedBy\":\"ecsbatch-job-j1-0\",\"desiredStatus\":"
+         "\"STOPPED\",\"maxResults\":100,\"nextToken\":\"tok==\"}"},
+        {"nothing set", ecs_list_tasks_build(&none, NULL), "{}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
 }
 
 TEST(ecs_register_task_definition_body_adds_tags)
@@ -72,15 +102,17 @@ TEST(ecs_register_task_definition_body_adds_tags)
     REQUIRE(td);
     char k[] = "ecsbatch:content-hash", v[] = "abc";
     struct ecs_kv tag = {k, v};
-    char *s = ecs_register_task_definition_build(td, &tag, 1);
-    EXPECT_STR(s, "{\"family\":\"child\",\"containerDefinitions\":[{\"name\":\"main\",\"image\":"
-                  "\"busybox\"}],\"tags\":[{\"key\":\"team\",\"value\":\"a\"},{\"key\":"
-                  "\"ecsbatch:content-hash\",\"value\":\"abc\"}]}");
-    free(s);
+    struct body_row rows[] = {
+        {"ours replaces the template's tag", ecs_register_task_definition_build(td, &tag, 1),
+         "{\"family\":\"child\",\"containerDefinitions\":[{\"name\":\"main\",\"image\":"
+         "\"busybox\"}],\"tags\":[{\"key\":\"team\",\"value\":\"a\"},{\"key\":"
+         "\"ecsbatch:content-hash\",\"value\":\"abc\"}]}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
     /* the template itself is untouched */
     EXPECT_INT(cJSON_GetArraySize(cJSON_GetObjectItem(td, "tags")), 2);
     cJSON_DeleteItemFromObject(td, "tags");
-    s = ecs_register_task_definition_build(td, &tag, 1);
+    char *s = ecs_register_task_definition_build(td, &tag, 1);
     EXPECT_CONTAINS(s, "\"tags\":[{\"key\":\"ecsbatch:content-hash\",\"value\":\"abc\"}]");
     free(s);
     cJSON_Delete(td);
@@ -88,43 +120,65 @@ TEST(ecs_register_task_definition_body_adds_tags)
 
 TEST(ecs_task_definition_bodies)
 {
-    char *s = ecs_describe_task_definition_build("child");
-    EXPECT_STR(s, "{\"taskDefinition\":\"child\",\"include\":[\"TAGS\"]}");
-    free(s);
-    s = ecs_list_task_definitions_build("child", true, 10, NULL);
-    EXPECT_STR(s, "{\"familyPrefix\":\"child\",\"status\":\"ACTIVE\",\"sort\":\"DESC\","
-                  "\"maxResults\":10}");
-    free(s);
-    s = ecs_list_task_definitions_build("child", false, 0, "n1");
-    EXPECT_STR(s, "{\"familyPrefix\":\"child\",\"status\":\"ACTIVE\",\"sort\":\"ASC\","
-                  "\"nextToken\":\"n1\"}");
-    free(s);
+    struct body_row rows[] = {
+        {"describe", ecs_describe_task_definition_build("child"),
+         "{\"taskDefinition\":\"child\",\"include\":[\"TAGS\"]}"},
+        {"list newest first", ecs_list_task_definitions_build("child", true, 10, NULL),
+         "{\"familyPrefix\":\"child\",\"status\":\"ACTIVE\",\"sort\":\"DESC\",\"maxResults\":10}"},
+        {"list next page", ecs_list_task_definitions_build("child", false, 0, "n1"),
+         "{\"familyPrefix\":\"child\",\"status\":\"ACTIVE\",\"sort\":\"ASC\","
+         "\"nextToken\":\"n1\"}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
 }
 
 TEST(ecs_other_bodies)
 {
     const char *cl[] = {"batch"};
-    char *s = ecs_describe_clusters_build(cl, 1);
-    EXPECT_STR(s, "{\"clusters\":[\"batch\"]}");
-    free(s);
     const char *ci[] = {"ci-1"};
-    s = ecs_describe_container_instances_build("batch", ci, 1);
-    EXPECT_STR(s, "{\"cluster\":\"batch\",\"containerInstances\":[\"ci-1\"]}");
-    free(s);
     char k[] = "ecsbatch:job-id", v[] = "j1";
     struct ecs_kv tag = {k, v};
-    s = ecs_tag_resource_build("arn:aws:ecs:us-west-2:1:task/c/x", &tag, 1);
-    EXPECT_STR(s, "{\"resourceArn\":\"arn:aws:ecs:us-west-2:1:task/c/x\",\"tags\":[{\"key\":"
-                  "\"ecsbatch:job-id\",\"value\":\"j1\"}]}");
-    free(s);
-    s = logs_get_events_build("/ecs/child", "ecs/main/abc", NULL, 0);
-    EXPECT_STR(s, "{\"logGroupName\":\"/ecs/child\",\"logStreamName\":\"ecs/main/abc\","
-                  "\"startFromHead\":true}");
-    free(s);
-    s = logs_get_events_build("/ecs/child", "ecs/main/abc", "f/0001/s", 50000);
-    EXPECT_STR(s, "{\"logGroupName\":\"/ecs/child\",\"logStreamName\":\"ecs/main/abc\","
-                  "\"startFromHead\":true,\"nextToken\":\"f/0001/s\",\"limit\":10000}");
-    free(s);
+    struct body_row rows[] = {
+        {"DescribeClusters", ecs_describe_clusters_build(cl, 1), "{\"clusters\":[\"batch\"]}"},
+        {"DescribeContainerInstances", ecs_describe_container_instances_build("batch", ci, 1),
+         "{\"cluster\":\"batch\",\"containerInstances\":[\"ci-1\"]}"},
+        {"TagResource", ecs_tag_resource_build("arn:aws:ecs:us-west-2:1:task/c/x", &tag, 1),
+         "{\"resourceArn\":\"arn:aws:ecs:us-west-2:1:task/c/x\",\"tags\":[{\"key\":"
+         "\"ecsbatch:job-id\",\"value\":\"j1\"}]}"},
+        {"GetLogEvents first page", logs_get_events_build("/ecs/child", "ecs/main/abc", NULL, 0),
+         "{\"logGroupName\":\"/ecs/child\",\"logStreamName\":\"ecs/main/abc\","
+         "\"startFromHead\":true}"},
+        {"GetLogEvents next page, limit capped",
+         logs_get_events_build("/ecs/child", "ecs/main/abc", "f/0001/s", 50000),
+         "{\"logGroupName\":\"/ecs/child\",\"logStreamName\":\"ecs/main/abc\","
+         "\"startFromHead\":true,\"nextToken\":\"f/0001/s\",\"limit\":10000}"},
+    };
+    s_expect_bodies(rows, NROWS(rows));
+}
+
+/* --- answers ------------------------------------------------------------------------------- */
+
+/* An answer a parser must refuse: the specific code, and a fragment of the message. */
+struct bad_row {
+    const char *name;
+    enum answer answer;
+    const char *body;
+    enum eb_err code;
+    const char *msg;
+};
+
+static void
+s_expect_bad(const struct bad_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct bad_row *r = &rows[i];
+        struct eb_error err = {0};
+        int rc = s_parse(r->answer, r->body, strlen(r->body), &err);
+        if (rc != (int)r->code || !strstr(err.msg, r->msg)) {
+            unit_fail(__FILE__, __LINE__, "%s: %s \"%s\", expected %s \"...%s...\"", r->name,
+                      err_name((enum eb_err)rc), err.msg, err_name(r->code), r->msg);
+        }
+    }
 }
 
 /* --- answers ------------------------------------------------------------------------------- */
@@ -216,50 +270,55 @@ TEST(ecs_run_task_answer_failures_only)
     ecs_task_list_cleanup(&l);
 }
 
-struct bad_row {
-    const char *name;
-    const char *body;
-    enum eb_err code;
-    const char *msg;
-};
-
-static const struct bad_row s_bad_tasks[] = {
-    {"not JSON", "{\"tasks\":[", EB_ERR_PARSE, "not a JSON object"},
-    {"a list", "[]", EB_ERR_PARSE, "not a JSON object"},
-    {"tasks not a list", "{\"tasks\":{}}", EB_ERR_PARSE, "tasks is not a list"},
-    {"task not an object", "{\"tasks\":[1]}", EB_ERR_PARSE, "tasks[0].entry is not an object"},
-    {"no taskArn", "{\"tasks\":[{\"lastStatus\":\"RUNNING\"}]}", EB_ERR_PARSE,
-     "tasks[0].taskArn is missing"},
-    {"taskArn a number", "{\"tasks\":[{\"taskArn\":5}]}", EB_ERR_PARSE,
-     "tasks[0].taskArn is not a string"},
-    {"exitCode a string", "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":[{\"name\":\"m\","
-     "\"exitCode\":\"1\"}]}]}", EB_ERR_PARSE, "tasks[0].containers[0].exitCode is not an integer"},
-    {"exitCode huge", "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":[{\"exitCode\":1e300}]}]}",
-     EB_ERR_PARSE, "exitCode is not an integer"},
-    {"createdAt a string", "{\"tasks\":[{\"taskArn\":\"a\",\"createdAt\":\"2026\"}]}",
-     EB_ERR_PARSE, "tasks[0].createdAt is not a timestamp"},
-    {"containers an object", "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":{}}]}", EB_ERR_PARSE,
-     "tasks[0].containers is not a list"},
-    {"failures not a list", "{\"tasks\":[],\"failures\":\"MISSING\"}", EB_ERR_PARSE,
-     "failures is not a list"},
-    {"failure reason a number", "{\"failures\":[{\"reason\":1}]}", EB_ERR_PARSE,
-     "failures[0].reason is not a string"},
-    {"tag key missing", "{\"tasks\":[{\"taskArn\":\"a\",\"tags\":[{\"value\":\"v\"}]}]}",
-     EB_ERR_PARSE, "tags[0].key is missing"},
-};
-
 TEST(ecs_task_list_negative_rows)
 {
-    for (size_t i = 0; i < sizeof s_bad_tasks / sizeof s_bad_tasks[0]; i++) {
-        const struct bad_row *r = &s_bad_tasks[i];
-        struct ecs_task_list l;
-        struct eb_error err = {0};
-        int rc = ecs_task_list_parse(r->body, strlen(r->body), &l, &err);
-        EXPECT_STR(r->name, r->name);
-        EXPECT_INT(rc, r->code);
-        EXPECT_CONTAINS(err.msg, r->msg);
-        ecs_task_list_cleanup(&l);
-    }
+    static const struct bad_row bad[] = {
+        {"not JSON", ANSWER_TASKS, "{\"tasks\":[", EB_ERR_PARSE, "not a JSON object"},
+        {"a list", ANSWER_TASKS, "[]", EB_ERR_PARSE, "not a JSON object"},
+        {"tasks not a list", ANSWER_TASKS, "{\"tasks\":{}}", EB_ERR_PARSE, "tasks is not a list"},
+        {"task not an object", ANSWER_TASKS, "{\"tasks\":[1]}", EB_ERR_PARSE,
+         "ECS tasks answer: tasks[0].entry is not an object"},
+        {"no taskArn", ANSWER_TASKS, "{\"tasks\":[{\"lastStatus\":\"RUNNING\"}]}", EB_ERR_PARSE,
+         "tasks[0].taskArn is missing"},
+        {"taskArn a number", ANSWER_TASKS, "{\"tasks\":[{\"taskArn\":5}]}", EB_ERR_PARSE,
+         "tasks[0].taskArn is not a string"},
+        {"second task's taskArn a number", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\"},{\"taskArn\":5}]}", EB_ERR_PARSE,
+         "tasks[1].taskArn is not a string"},
+        {"exitCode a string", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":[{\"name\":\"m\",\"exitCode\":\"1\"}]}]}",
+         EB_ERR_PARSE,
+         "tasks[0].containers[0].exitCode is not an integer"},
+        {"exitCode huge", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":[{\"exitCode\":1e300}]}]}", EB_ERR_PARSE,
+         "exitCode is not an integer"},
+        {"createdAt a string", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"createdAt\":\"2026\"}]}",
+         EB_ERR_PARSE, "tasks[0].createdAt is not a timestamp"},
+        {"containers an object", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":{}}]}",
+         EB_ERR_PARSE, "tasks[0].containers is not a list"},
+        {"container not an object", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"containers\":[{},2]}]}", EB_ERR_PARSE,
+         "tasks[0].containers[1].entry is not an object"},
+        {"failures not a list", ANSWER_TASKS, "{\"tasks\":[],\"failures\":\"MISSING\"}",
+         EB_ERR_PARSE, "failures is not a list"},
+        {"failure not an object", ANSWER_TASKS, "{\"failures\":[\"MISSING\"]}", EB_ERR_PARSE,
+         "ECS tasks answer: failures[0].entry is not an object"},
+        {"failure reason a number", ANSWER_TASKS, "{\"failures\":[{\"reason\":1}]}", EB_ERR_PARSE,
+         "failures[0].reason is not a string"},
+        {"tag key missing", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"tags\":[{\"value\":\"v\"}]}]}",
+         EB_ERR_PARSE, "tags[0].key is missing"},
+        {"tags an object", ANSWER_TASKS, "{\"tasks\":[{\"taskArn\":\"a\",\"tags\":{}}]}",
+         EB_ERR_PARSE, "tasks[0].tags is not a list"},
+        {"tag not an object", ANSWER_TASKS, "{\"tasks\":[{\"taskArn\":\"a\",\"tags\":[\"k\"]}]}",
+         EB_ERR_PARSE, "tasks[0].tags[0].entry is not an object"},
+        {"tag value a number", ANSWER_TASKS,
+         "{\"tasks\":[{\"taskArn\":\"a\",\"tags\":[{\"key\":\"k\",\"value\":1}]}]}", EB_ERR_PARSE,
+         "tasks[0].tags[0].value is not a string"},
+    };
+    s_expect_bad(bad, NROWS(bad));
 }
 
 TEST(ecs_stop_task_answer)
@@ -271,10 +330,17 @@ TEST(ecs_stop_task_answer)
     EXPECT_STR(t.desired_status, "STOPPED");
     EXPECT_STR(t.stopped_reason, "job j1 timed out");
     ecs_task_cleanup(&t);
-    struct eb_error err = {0};
-    EXPECT_INT(ecs_stop_task_parse("{}", 2, &t, &err), EB_ERR_PARSE);
-    EXPECT_CONTAINS(err.msg, "task is missing");
-    ecs_task_cleanup(&t);
+
+    static const struct bad_row bad[] = {
+        {"no task", ANSWER_STOP, "{}", EB_ERR_PARSE, "ECS StopTask answer: task is missing"},
+        {"task a number", ANSWER_STOP, "{\"task\":1}", EB_ERR_PARSE,
+         "ECS StopTask answer: task.entry is not an object"},
+        {"no taskArn", ANSWER_STOP, "{\"task\":{}}", EB_ERR_PARSE, "task.taskArn is missing"},
+        {"container exitCode a string", ANSWER_STOP,
+         "{\"task\":{\"taskArn\":\"a\",\"containers\":[{\"exitCode\":\"0\"}]}}", EB_ERR_PARSE,
+         "task.containers[0].exitCode is not an integer"},
+    };
+    s_expect_bad(bad, NROWS(bad));
 }
 
 TEST(ecs_taskdef_answer)
@@ -305,26 +371,40 @@ TEST(ecs_taskdef_answer)
     EXPECT_STR(ecs_kv_get(d.tags, d.ntags, "ecsbatch:content-hash"), "abc");
     ecs_taskdef_cleanup(&d);
 
+
     static const struct bad_row bad[] = {
-        {"no taskDefinition", "{\"tags\":[]}", EB_ERR_PARSE, "taskDefinition is missing"},
-        {"no arn", "{\"taskDefinition\":{\"family\":\"x\"}}", EB_ERR_PARSE,
+        {"no taskDefinition", ANSWER_TASKDEF, "{\"tags\":[]}", EB_ERR_PARSE,
+         "taskDefinition is missing"},
+        {"no arn", ANSWER_TASKDEF, "{\"taskDefinition\":{\"family\":\"x\"}}", EB_ERR_PARSE,
          "taskDefinition.taskDefinitionArn is missing"},
-        {"essential a string", "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\","
+        {"containerDefinitions an object", ANSWER_TASKDEF,
+         "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\",\"containerDefinitions\":{}}}",
+         EB_ERR_PARSE,
+         "taskDefinition.containerDefinitions is not a list"},
+        {"container definition not an object", ANSWER_TASKDEF, "{\"taskDefinition\":"
+         "{\"taskDefinitionArn\":\"a\",\"containerDefinitions\":[\"m\"]}}", EB_ERR_PARSE,
+         "ECS task definition answer: taskDefinition.containerDefinitions[0].entry is not an "
+         "object"},
+        {"container definition without a name", ANSWER_TASKDEF, "{\"taskDefinition\":"
+         "{\"taskDefinitionArn\":\"a\",\"containerDefinitions\":[{\"name\":\"m\"},{}]}}",
+         EB_ERR_PARSE, "taskDefinition.containerDefinitions[1].name is missing"},
+        {"essential a string", ANSWER_TASKDEF, "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\","
          "\"containerDefinitions\":[{\"name\":\"m\",\"essential\":\"yes\"}]}}", EB_ERR_PARSE,
          "containerDefinitions[0].essential is not a boolean"},
-        {"options a list", "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\",\"containerDefinitions\":"
-         "[{\"name\":\"m\",\"logConfiguration\":{\"options\":[]}}]}}", EB_ERR_PARSE,
-         "logConfiguration.options is not an object"},
-        {"group a number", "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\",\"containerDefinitions\":"
-         "[{\"name\":\"m\",\"logConfiguration\":{\"options\":{\"awslogs-group\":1}}}]}}",
-         EB_ERR_PARSE, "options.awslogs-group is not a string"},
+        {"options a list", ANSWER_TASKDEF, "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\","
+         "\"containerDefinitions\":[{\"name\":\"m\",\"logConfiguration\":{\"options\":[]}}]}}",
+         EB_ERR_PARSE, "logConfiguration.options is not an object"},
+        {"group a number", ANSWER_TASKDEF, "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\","
+         "\"containerDefinitions\":[{\"name\":\"m\",\"logConfiguration\":{\"options\":"
+         "{\"awslogs-group\":1}}}]}}", EB_ERR_PARSE, "options.awslogs-group is not a string"},
+        {"tag not an object", ANSWER_TASKDEF, "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\"},"
+         "\"tags\":[1]}",
+         EB_ERR_PARSE, "ECS task definition answer: tags[0].entry is not an object"},
+        {"tag key a number", ANSWER_TASKDEF, "{\"taskDefinition\":{\"taskDefinitionArn\":\"a\"},"
+         "\"tags\":[{\"key\":1}]}",
+         EB_ERR_PARSE, "ECS task definition answer: tags[0].key is not a string"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct eb_error err = {0};
-        EXPECT_INT(ecs_taskdef_parse(bad[i].body, strlen(bad[i].body), &d, &err), bad[i].code);
-        EXPECT_CONTAINS(err.msg, bad[i].msg);
-        ecs_taskdef_cleanup(&d);
-    }
+    s_expect_bad(bad, NROWS(bad));
 }
 
 TEST(ecs_arn_pages_and_conflict)
@@ -341,11 +421,6 @@ TEST(ecs_arn_pages_and_conflict)
     EXPECT_INT(p.narns, 0);
     EXPECT(p.next_token == NULL);
     ecs_arn_page_cleanup(&p);
-    struct eb_error err = {0};
-    body = "{\"taskArns\":[1]}";
-    EXPECT_INT(ecs_arn_page_parse(body, strlen(body), "taskArns", &p, &err), EB_ERR_PARSE);
-    EXPECT_CONTAINS(err.msg, "taskArns is not a list of strings");
-    ecs_arn_page_cleanup(&p);
 
     body = "{\"__type\":\"ConflictException\",\"message\":\"The specified client token has already "
            "been used in a different request.\",\"resourceIds\":[\"arn:aws:ecs:r:1:task/c/x\"]}";
@@ -359,6 +434,22 @@ TEST(ecs_arn_pages_and_conflict)
     REQUIRE(ecs_conflict_parse(body, strlen(body), &ids, &n, NULL) == EB_OK);
     EXPECT_INT(n, 0);
     ecs_strv_free(ids, n);
+
+    static const struct bad_row bad[] = {
+        {"arn a number", ANSWER_TASK_ARNS, "{\"taskArns\":[1]}", EB_ERR_PARSE,
+         "taskArns is not a list of strings"},
+        {"arns an object", ANSWER_TASK_ARNS, "{\"taskArns\":{}}", EB_ERR_PARSE,
+         "ECS list answer: taskArns is not a list"},
+        {"nextToken a number", ANSWER_TASK_ARNS, "{\"taskArns\":[],\"nextToken\":5}", EB_ERR_PARSE,
+         "ECS list answer: nextToken is not a string"},
+        {"conflict not JSON", ANSWER_CONFLICT, "<html>", EB_ERR_PARSE,
+         "ECS ConflictException answer is not a JSON object"},
+        {"resourceIds a string", ANSWER_CONFLICT, "{\"resourceIds\":\"x\"}", EB_ERR_PARSE,
+         "ECS ConflictException answer: resourceIds is not a list"},
+        {"resourceId a number", ANSWER_CONFLICT, "{\"resourceIds\":[\"a\",2]}", EB_ERR_PARSE,
+         "resourceIds is not a list of strings"},
+    };
+    s_expect_bad(bad, NROWS(bad));
 }
 
 TEST(ecs_clusters_and_instances_answers)
@@ -394,14 +485,60 @@ TEST(ecs_clusters_and_instances_answers)
     EXPECT_STR(il.instances[0].availability_zone, "us-west-2b");
     ecs_container_instance_list_cleanup(&il);
 
-    struct eb_error err = {0};
-    body = "{\"clusters\":[{\"clusterName\":\"x\"}]}";
-    EXPECT_INT(ecs_cluster_list_parse(body, strlen(body), &cl, &err), EB_ERR_PARSE);
-    EXPECT_CONTAINS(err.msg, "clusters[0].clusterArn is missing");
-    ecs_cluster_list_cleanup(&cl);
-    body = "{\"containerInstances\":[{\"containerInstanceArn\":\"a\",\"runningTasksCount\":\"4\"}]}";
-    EXPECT_INT(ecs_container_instance_list_parse(body, strlen(body), &il, &err), EB_ERR_PARSE);
-    EXPECT_CONTAINS(err.msg, "runningTasksCount is not an integer");
+    static const struct bad_row bad[] = {
+        {"no clusterArn", ANSWER_CLUSTERS, "{\"clusters\":[{\"clusterName\":\"x\"}]}", EB_ERR_PARSE,
+         "clusters[0].clusterArn is missing"},
+        {"cluster not an object", ANSWER_CLUSTERS, "{\"clusters\":[\"batch\"]}", EB_ERR_PARSE,
+         "ECS DescribeClusters answer: clusters[0].entry is not an object"},
+        {"capacity provider a number", ANSWER_CLUSTERS,
+         "{\"clusters\":[{\"clusterArn\":\"a\",\"capacityProviders\":[1]}]}", EB_ERR_PARSE,
+         "clusters[0].capacityProviders is not a list of strings"},
+        {"count a string", ANSWER_CLUSTERS,
+         "{\"clusters\":[{\"clusterArn\":\"a\",\"pendingTasksCount\":\"1\"}]}", EB_ERR_PARSE,
+         "clusters[0].pendingTasksCount is not an integer"},
+        {"cluster failure not an object", ANSWER_CLUSTERS, "{\"clusters\":[],\"failures\":[1]}",
+         EB_ERR_PARSE, "ECS DescribeClusters answer: failures[0].entry is not an object"},
+        {"running count a string", ANSWER_INSTANCES,
+         "{\"containerInstances\":[{\"containerInstanceArn\":\"a\",\"runningTasksCount\":\"4\"}]}",
+         EB_ERR_PARSE, "runningTasksCount is not an integer"},
+        {"instance not an object", ANSWER_INSTANCES,
+         "{\"containerInstances\":[{\"containerInstanceArn\":\"a\"},[]]}", EB_ERR_PARSE,
+         "ECS DescribeContainerInstances answer: containerInstances[1].entry is not an object"},
+        {"attributes an object", ANSWER_INSTANCES,
+         "{\"containerInstances\":[{\"containerInstanceArn\":\"a\",\"attributes\":{}}]}",
+         EB_ERR_PARSE, "containerInstances[0].attributes is not a list"},
+        {"instance failure arn a number", ANSWER_INSTANCES, "{\"failures\":[{\"arn\":2}]}",
+         EB_ERR_PARSE, "ECS DescribeContainerInstances answer: failures[0].arn is not a string"},
+    };
+    s_expect_bad(bad, NROWS(bad));
+}
+
+/* Name/value pairs: an ENI attachment's details match whatever their casing and only in an
+ * ElasticNetworkInterface attachment; instance attributes match exactly; the first one wins. */
+TEST(ecs_name_value_details)
+{
+    const char *body =
+        "{\"tasks\":[{\"taskArn\":\"a\",\"attachments\":[{\"type\":\"Other\",\"details\":"
+        "[{\"name\":\"subnetId\",\"value\":\"subnet-other\"}]},{\"type\":"
+        "\"ElasticNetworkInterface\",\"details\":[{\"name\":\"SUBNETID\",\"value\":"
+        "\"subnet-1\"},{\"name\":\"subnetId\",\"value\":\"subnet-2\"},{\"name\":"
+        "\"networkInterfaceId\"},{\"name\":\"NetworkInterfaceId\",\"value\":\"eni-1\"}]}]}]}";
+    struct ecs_task_list l;
+    REQUIRE(ecs_task_list_parse(body, strlen(body), &l, NULL) == EB_OK);
+    REQUIRE(l.ntasks == 1);
+    EXPECT_STR(l.tasks[0].subnet_id, "subnet-1");
+    EXPECT_STR(l.tasks[0].eni_id, "eni-1");
+    ecs_task_list_cleanup(&l);
+
+    body = "{\"containerInstances\":[{\"containerInstanceArn\":\"a\",\"attributes\":[{\"name\":"
+           "\"ECS.instance-type\",\"value\":\"m5.large\"},{\"name\":\"ecs.availability-zone\"},"
+           "{\"name\":\"ecs.instance-type\",\"value\":\"g5.xlarge\"},"
+           "{\"name\":\"ecs.instance-type\",\"value\":\"c5.large\"},7]}]}";
+    struct ecs_container_instance_list il;
+    REQUIRE(ecs_container_instance_list_parse(body, strlen(body), &il, NULL) == EB_OK);
+    REQUIRE(il.ninstances == 1);
+    EXPECT_STR(il.instances[0].instance_type, "g5.xlarge");
+    EXPECT(il.instances[0].availability_zone == NULL);
     ecs_container_instance_list_cleanup(&il);
 }
 
@@ -421,23 +558,21 @@ TEST(logs_get_events_answer)
     logs_page_cleanup(&p);
     logs_page_cleanup(&p);
 
+
     static const struct bad_row bad[] = {
-        {"not JSON", "nope", EB_ERR_PARSE, "not a JSON object"},
-        {"events an object", "{\"events\":{}}", EB_ERR_PARSE, "events is not a list"},
-        {"event a string", "{\"events\":[\"x\"]}", EB_ERR_PARSE, "events[0] is not an object"},
-        {"timestamp a string", "{\"events\":[{\"timestamp\":\"1\",\"message\":\"m\"}]}",
+        {"not JSON", ANSWER_LOGS, "nope", EB_ERR_PARSE, "not a JSON object"},
+        {"events an object", ANSWER_LOGS, "{\"events\":{}}", EB_ERR_PARSE, "events is not a list"},
+        {"event a string", ANSWER_LOGS, "{\"events\":[\"x\"]}", EB_ERR_PARSE,
+         "events[0] is not an object"},
+        {"timestamp a string", ANSWER_LOGS,
+         "{\"events\":[{\"timestamp\":\"1\",\"message\":\"m\"}]}",
          EB_ERR_PARSE, "events[0].timestamp is not a number"},
-        {"message a number", "{\"events\":[{\"timestamp\":1,\"message\":2}]}", EB_ERR_PARSE,
-         "events[0].message is not a string"},
-        {"token a number", "{\"events\":[],\"nextForwardToken\":3}", EB_ERR_PARSE,
+        {"message a number", ANSWER_LOGS, "{\"events\":[{\"timestamp\":1,\"message\":2}]}",
+         EB_ERR_PARSE, "events[0].message is not a string"},
+        {"token a number", ANSWER_LOGS, "{\"events\":[],\"nextForwardToken\":3}", EB_ERR_PARSE,
          "nextForwardToken is not a string"},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct eb_error err = {0};
-        EXPECT_INT(logs_get_events_parse(bad[i].body, strlen(bad[i].body), &p, &err), bad[i].code);
-        EXPECT_CONTAINS(err.msg, bad[i].msg);
-        logs_page_cleanup(&p);
-    }
+    s_expect_bad(bad, NROWS(bad));
 }
 
 TEST(ecs_task_id_and_lookups)
@@ -446,4 +581,32 @@ TEST(ecs_task_id_and_lookups)
     EXPECT_STR(ecs_task_id("abc"), "abc");
     EXPECT(ecs_task_id(NULL) == NULL);
     EXPECT(ecs_kv_get(NULL, 0, "x") == NULL);
+}
+
+/* Every seed of the fuzz corpus through the fuzz target: each parser accepts it or refuses it
+ * with EB_ERR_PARSE (the target aborts otherwise), and nothing leaks under ASan. */
+TEST(ecs_fuzz_seeds_parse_or_refuse)
+{
+    char *dir = xasprintf("%s/fuzz/corpus/fuzz_ecs_json", unit_data_dir());
+    DIR *d = opendir(dir);
+    int seeds = 0;
+    for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d)) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        char *body = NULL;
+        size_t len = 0;
+        struct eb_error err = {0};
+        EXPECT_INT(atomicfile_read(path, &body, &len, &err), EB_OK);
+        EXPECT_INT(LLVMFuzzerTestOneInput((const uint8_t *)body, len), 0);
+        seeds++;
+        free(body);
+        free(path);
+    }
+    if (d) {
+        closedir(d);
+    }
+    free(dir);
+    EXPECT(seeds >= 8);
 }

@@ -29,6 +29,45 @@ s_corpus(const char *rel, size_t *len)
     return data;
 }
 
+/*
+ * A row's input: text when given, else the corpus file {dir}/{name}{ext}, read into
+ * *file (owned by the caller, NULL for text).
+ */
+static const char *
+s_row_input(const char *text, const char *dir, const char *name, const char *ext, size_t *len,
+            char **file)
+{
+    *file = NULL;
+    if (text) {
+        *len = strlen(text);
+        return text;
+    }
+    char *rel = xasprintf("%s/%s%s", dir, name, ext);
+    *file = s_corpus(rel, len);
+    free(rel);
+    return *file;
+}
+
+/* A row's result code, reported with the row's name and message when it is not the expected one. */
+#define S_EXPECT_ROW_RC(row, rc, want, err)                                                        \
+    do {                                                                                           \
+        if ((rc) != (want)) {                                                                      \
+            unit_fail(__FILE__, __LINE__, "row %s: rc %d, expected %d (%s)", (row), (rc), (want),  \
+                      (err).msg);                                                                  \
+        }                                                                                          \
+    } while (0)
+
+/* Parse the corpus file rel with an ec2_*_parse, appending to *list: EB_OK expected. */
+#define S_PARSE_CORPUS(parse, rel, list, next)                                                     \
+    do {                                                                                           \
+        size_t len_ = 0;                                                                           \
+        struct eb_error err_;                                                                      \
+        char *xml_ = s_corpus(rel, &len_);                                                         \
+        REQUIRE(xml_);                                                                             \
+        EXPECT_INT(parse(xml_, len_, list, next, &err_), EB_OK);                                   \
+        free(xml_);                                                                                \
+    } while (0)
+
 /* --- s3:// URIs ------------------------------------------------------------------------------ */
 
 TEST(s3_uri_parse_rows)
@@ -148,24 +187,14 @@ TEST(s3_xml_answers_rows)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         size_t len = 0;
         char *file = NULL;
-        const char *xml = rows[i].xml;
-        if (!xml) {
-            char *rel = xasprintf("fuzz_s3_xml/%s.xml", rows[i].name);
-            file = s_corpus(rel, &len);
-            free(rel);
-            xml = file;
-        } else {
-            len = strlen(xml);
-        }
+        const char *xml =
+            s_row_input(rows[i].xml, "fuzz_s3_xml", rows[i].name, ".xml", &len, &file);
         char *value = NULL;
         struct eb_error err;
         memset(&err, 0, sizeof err);
         int rc = rows[i].complete ? s3_complete_parse(xml, len, &value, &err)
                                   : s3_initiate_parse(xml, len, &value, &err);
-        if (rc != rows[i].rc) {
-            unit_fail(__FILE__, __LINE__, "row %s: rc %d, expected %d (%s)", rows[i].name, rc,
-                      rows[i].rc, err.msg);
-        }
+        S_EXPECT_ROW_RC(rows[i].name, rc, rows[i].rc, err);
         if (rc == EB_OK) {
             EXPECT_STR(value, rows[i].value);
         } else {
@@ -228,13 +257,9 @@ TEST(ec2_request_build_rows)
 
 TEST(ec2_network_interfaces_parse_fake_answer)
 {
-    size_t len = 0;
-    char *xml = s_corpus("fuzz_ec2_xml/eni_fake.xml", &len);
     struct ec2_network_interface_list l = {NULL, 0};
     char *next = NULL;
-    struct eb_error err;
-    REQUIRE(xml);
-    EXPECT_INT(ec2_network_interfaces_parse(xml, len, &l, &next, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_network_interfaces_parse, "fuzz_ec2_xml/eni_fake.xml", &l, &next);
     REQUIRE(l.n == 1);
     EXPECT_STR(l.v[0].id, "eni-0a1b2c3d4e5f60031");
     EXPECT_STR(l.v[0].subnet_id, "subnet-0a1b2c3d4e5f60011");
@@ -248,10 +273,8 @@ TEST(ec2_network_interfaces_parse_fake_answer)
     EXPECT_STR(l.v[0].group_names[0], "ecsbatch-launcher");
     EXPECT(next == NULL);
     /* A second page appends. */
-    free(xml);
-    xml = s_corpus("fuzz_ec2_xml/eni_public_ip_next_token.xml", &len);
-    REQUIRE(xml);
-    EXPECT_INT(ec2_network_interfaces_parse(xml, len, &l, &next, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_network_interfaces_parse, "fuzz_ec2_xml/eni_public_ip_next_token.xml", &l,
+                   &next);
     REQUIRE(l.n == 2);
     EXPECT_STR(l.v[1].id, "eni-1");
     EXPECT_STR(l.v[1].public_ip, "203.0.113.7");
@@ -259,7 +282,6 @@ TEST(ec2_network_interfaces_parse_fake_answer)
     EXPECT_STR(l.v[1].group_ids[1], "sg-2");
     EXPECT_STR(next, "tok/en+1=");
     free(next);
-    free(xml);
     ec2_network_interface_list_cleanup(&l);
     ec2_network_interface_list_cleanup(&l);
     EXPECT(l.n == 0 && l.v == NULL);
@@ -267,12 +289,8 @@ TEST(ec2_network_interfaces_parse_fake_answer)
 
 TEST(ec2_other_answers_parse)
 {
-    size_t len = 0;
-    struct eb_error err;
-    char *xml = s_corpus("fuzz_ec2_xml/subnets_two.xml", &len);
     struct ec2_subnet_list sn = {NULL, 0};
-    REQUIRE(xml);
-    EXPECT_INT(ec2_subnets_parse(xml, len, &sn, NULL, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_subnets_parse, "fuzz_ec2_xml/subnets_two.xml", &sn, NULL);
     REQUIRE(sn.n == 2);
     EXPECT_STR(sn.v[1].id, "subnet-0a1b2c3d4e5f60012");
     EXPECT_STR(sn.v[1].availability_zone, "us-west-2b");
@@ -281,35 +299,26 @@ TEST(ec2_other_answers_parse)
     EXPECT_INT(sn.v[1].available_ips, 250);
     EXPECT(!sn.v[1].default_for_az && !sn.v[1].map_public_ip_on_launch);
     ec2_subnet_list_cleanup(&sn);
-    free(xml);
 
-    xml = s_corpus("fuzz_ec2_xml/security_groups_two.xml", &len);
     struct ec2_security_group_list sg = {NULL, 0};
-    REQUIRE(xml);
-    EXPECT_INT(ec2_security_groups_parse(xml, len, &sg, NULL, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_security_groups_parse, "fuzz_ec2_xml/security_groups_two.xml", &sg, NULL);
     REQUIRE(sg.n == 2);
     EXPECT_STR(sg.v[0].id, "sg-0a1b2c3d4e5f60020");
     EXPECT_STR(sg.v[0].name, "default");
     EXPECT_STR(sg.v[1].description, "ecsbatch launcher and tasks");
     ec2_security_group_list_cleanup(&sg);
-    free(xml);
 
-    xml = s_corpus("fuzz_ec2_xml/vpcs_default.xml", &len);
     struct ec2_vpc_list vpc = {NULL, 0};
-    REQUIRE(xml);
-    EXPECT_INT(ec2_vpcs_parse(xml, len, &vpc, NULL, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_vpcs_parse, "fuzz_ec2_xml/vpcs_default.xml", &vpc, NULL);
     REQUIRE(vpc.n == 1);
     EXPECT_STR(vpc.v[0].id, "vpc-0a1b2c3d4e5f60001");
     /* The top-level cidrBlock, not the association set's. */
     EXPECT_STR(vpc.v[0].cidr_block, "10.0.0.0/16");
     EXPECT(vpc.v[0].is_default);
     ec2_vpc_list_cleanup(&vpc);
-    free(xml);
 
-    xml = s_corpus("fuzz_ec2_xml/instances_fake.xml", &len);
     struct ec2_instance_list in = {NULL, 0};
-    REQUIRE(xml);
-    EXPECT_INT(ec2_instances_parse(xml, len, &in, NULL, &err), EB_OK);
+    S_PARSE_CORPUS(ec2_instances_parse, "fuzz_ec2_xml/instances_fake.xml", &in, NULL);
     REQUIRE(in.n == 1);
     EXPECT_STR(in.v[0].id, "i-0a1b2c3d4e5f60041");
     EXPECT_STR(in.v[0].type, "m5.large");
@@ -318,7 +327,6 @@ TEST(ec2_other_answers_parse)
     REQUIRE(in.v[0].n_group_ids == 1);
     EXPECT_STR(in.v[0].group_ids[0], "sg-0a1b2c3d4e5f60021");
     ec2_instance_list_cleanup(&in);
-    free(xml);
 }
 
 TEST(ec2_bad_answers_rows)
@@ -328,35 +336,26 @@ TEST(ec2_bad_answers_rows)
         int rc;
         const char *msg;
     } rows[] = {
-        {"error document", NULL, EB_ERR_AWS, "InvalidSubnetID.NotFound"},
-        {"item without id", NULL, EB_ERR_PARSE, "an item has no subnetId"},
+        /* xml NULL: the corpus file fuzz_ec2_xml/<name>.xml */
+        {"error_not_found", NULL, EB_ERR_AWS, "InvalidSubnetID.NotFound"},
+        {"item_without_id", NULL, EB_ERR_PARSE, "an item has no subnetId"},
         {"other action", "<DescribeVpcsResponse><vpcSet/></DescribeVpcsResponse>", EB_ERR_PARSE,
          "root <DescribeVpcsResponse>"},
         {"malformed", "<DescribeSubnetsResponse><subnetSet><item>", EB_ERR_PARSE, "XML"},
         {"prefix of the root", "<DescribeSubnetsResponseX/>", EB_ERR_PARSE, "root"},
         {"empty", "", EB_ERR_PARSE, "XML"},
     };
-    static const char *const files[] = {"fuzz_ec2_xml/error_not_found.xml",
-                                        "fuzz_ec2_xml/item_without_id.xml"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         size_t len = 0;
         char *file = NULL;
-        const char *xml = rows[i].xml;
-        if (!xml) {
-            file = s_corpus(files[i], &len);
-            xml = file;
-        } else {
-            len = strlen(xml);
-        }
+        const char *xml =
+            s_row_input(rows[i].xml, "fuzz_ec2_xml", rows[i].name, ".xml", &len, &file);
         struct ec2_subnet_list l = {NULL, 0};
         char *next = NULL;
         struct eb_error err;
         memset(&err, 0, sizeof err);
         int rc = ec2_subnets_parse(xml, len, &l, &next, &err);
-        if (rc != rows[i].rc) {
-            unit_fail(__FILE__, __LINE__, "row %s: rc %d, expected %d (%s)", rows[i].name, rc,
-                      rows[i].rc, err.msg);
-        }
+        S_EXPECT_ROW_RC(rows[i].name, rc, rows[i].rc, err);
         EXPECT_CONTAINS(err.msg, rows[i].msg);
         EXPECT(l.n == 0 && next == NULL);
         if (rc == EB_ERR_AWS) {
@@ -400,23 +399,13 @@ TEST(metadata_task_parse_rows)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         size_t len = 0;
         char *file = NULL;
-        const char *json = rows[i].json;
-        if (!json) {
-            char *rel = xasprintf("fuzz_metadata/%s.json", rows[i].name);
-            file = s_corpus(rel, &len);
-            free(rel);
-            json = file;
-        } else {
-            len = strlen(json);
-        }
+        const char *json =
+            s_row_input(rows[i].json, "fuzz_metadata", rows[i].name, ".json", &len, &file);
         struct metadata_task t;
         struct eb_error err;
         memset(&err, 0, sizeof err);
         int rc = metadata_task_parse(json, len, &t, &err);
-        if (rc != rows[i].rc) {
-            unit_fail(__FILE__, __LINE__, "row %s: rc %d, expected %d (%s)", rows[i].name, rc,
-                      rows[i].rc, err.msg);
-        }
+        S_EXPECT_ROW_RC(rows[i].name, rc, rows[i].rc, err);
         if (rc == EB_OK) {
             EXPECT_STR(t.cluster, rows[i].cluster);
             EXPECT_STR(t.family, rows[i].family);

@@ -1,12 +1,16 @@
 /*
  * The AWS client core's pure parts, table-driven: error documents, retry
  * classification, backoff bounds and quota, endpoint resolution, the shared
- * files' INI dialect and profiles, credential answers, FULL_URI hosts, rate limits.
+ * files' INI dialect and profiles, credential answers, FULL_URI hosts, rate limits,
+ * bounded file reads.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws/awserr.h"
+#include "aws/awsio.h"
 #include "aws/call.h"
 #include "aws/creds.h"
 #include "aws/endpoint.h"
@@ -15,6 +19,7 @@
 #include "aws/retry.h"
 #include "aws/xml.h"
 #include "unit.h"
+#include "util/xalloc.h"
 
 TEST(awserr_rows)
 {
@@ -330,19 +335,6 @@ TEST(ini_and_profile_rows)
     EXPECT(!p.found);
     profile_cleanup(&p);
 
-    static const struct {
-        const char *text, *msg;
-    } bad[] = {
-        {"key = value\n", "F line 1: setting before any [section]"},
-        {"[a]\nno equals sign\n", "F line 2: expected 'key = value'"},
-        {"[a\nk = v\n", "F line 1: section header without ']'"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct ini *ini = NULL;
-        EXPECT_INT(ini_parse(bad[i].text, strlen(bad[i].text), "F", &ini, &err), EB_ERR_INVALID);
-        EXPECT_CONTAINS(err.msg, bad[i].msg);
-        EXPECT(ini == NULL);
-    }
     struct ini *ini = NULL;
     const char *dup = "[a]\nk = 1\nk = 2\n[b]\n";
     REQUIRE(ini_parse(dup, strlen(dup), "F", &ini, &err) == EB_OK);
@@ -369,24 +361,6 @@ TEST(creds_parse_rows)
     EXPECT_INT(c.expires_ms, 1795363445123LL);
     creds_cleanup(&c);
 
-    static const struct {
-        const char *body, *msg;
-    } bad[] = {
-        {"", "not a JSON object"},
-        {"[]", "not a JSON object"},
-        {"{\"SecretAccessKey\":\"s\"}", "no AccessKeyId"},
-        {"{\"AccessKeyId\":\"A\"}", "no SecretAccessKey"},
-        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
-         "bad Expiration"},
-        {"{\"Code\":\"AssumeRoleUnauthorizedAccess\",\"Message\":\"no\"}",
-         "says AssumeRoleUnauthorizedAccess"},
-        {"{\"code\":\"InvalidIdentityToken\",\"message\":\"nope\"}", "no AccessKeyId: nope"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        EXPECT_INT(creds_parse_json(bad[i].body, strlen(bad[i].body), &c, &err), EB_ERR_CREDENTIALS);
-        EXPECT_CONTAINS(err.msg, bad[i].msg);
-    }
-
     const char *sts =
         "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
         "<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAW</AccessKeyId>"
@@ -399,13 +373,115 @@ TEST(creds_parse_rows)
     EXPECT_STR(c.token, "tw");
     EXPECT_INT(c.expires_ms, 1795363445000LL);
     creds_cleanup(&c);
-    const char *partial = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
-                          "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>"
-                          "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
-    EXPECT_INT(creds_parse_sts_xml(partial, strlen(partial), &c, &err), EB_ERR_CREDENTIALS);
-    EXPECT_CONTAINS(err.msg, "no Credentials");
-    EXPECT_INT(creds_parse_sts_xml("<a><b>", 6, &c, &err), EB_ERR_CREDENTIALS);
-    EXPECT_CONTAINS(err.msg, "STS answer");
+}
+
+/* The text parsers' negative rows: the specific code, part of the message, nothing out. */
+enum s_parser { P_INI, P_CREDS_JSON, P_STS_XML };
+
+TEST(aws_parsers_reject_rows)
+{
+    static const struct {
+        enum s_parser parser;
+        const char *text;
+        enum eb_err code;
+        const char *msg;
+    } rows[] = {
+        {P_INI, "key = value\n", EB_ERR_INVALID, "F line 1: setting before any [section]"},
+        {P_INI, "[a]\nno equals sign\n", EB_ERR_INVALID, "F line 2: expected 'key = value'"},
+        {P_INI, "[a\nk = v\n", EB_ERR_INVALID, "F line 1: section header without ']'"},
+        {P_CREDS_JSON, "", EB_ERR_CREDENTIALS, "not a JSON object"},
+        {P_CREDS_JSON, "[]", EB_ERR_CREDENTIALS, "not a JSON object"},
+        {P_CREDS_JSON, "{\"SecretAccessKey\":\"s\"}", EB_ERR_CREDENTIALS, "no AccessKeyId"},
+        {P_CREDS_JSON, "{\"AccessKeyId\":\"A\"}", EB_ERR_CREDENTIALS, "no SecretAccessKey"},
+        {P_CREDS_JSON,
+         "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
+         EB_ERR_CREDENTIALS, "bad Expiration"},
+        {P_CREDS_JSON, "{\"Code\":\"AssumeRoleUnauthorizedAccess\",\"Message\":\"no\"}",
+         EB_ERR_CREDENTIALS, "says AssumeRoleUnauthorizedAccess"},
+        {P_CREDS_JSON, "{\"code\":\"InvalidIdentityToken\",\"message\":\"nope\"}",
+         EB_ERR_CREDENTIALS, "no AccessKeyId: nope"},
+        {P_STS_XML,
+         "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>"
+         "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>"
+         "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+         EB_ERR_CREDENTIALS, "no Credentials"},
+        {P_STS_XML, "<a><b>", EB_ERR_CREDENTIALS, "STS answer"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *text = rows[i].text;
+        size_t len = strlen(text);
+        struct eb_error err = {0};
+        struct ini *ini = NULL;
+        struct creds c = {0};
+        int rc = rows[i].parser == P_INI          ? ini_parse(text, len, "F", &ini, &err)
+                 : rows[i].parser == P_CREDS_JSON ? creds_parse_json(text, len, &c, &err)
+                                                  : creds_parse_sts_xml(text, len, &c, &err);
+        if (rc != (int)rows[i].code || !strstr(err.msg, rows[i].msg)) {
+            unit_fail(__FILE__, __LINE__, "row %zu: got %s \"%s\", want %s with \"%s\"", i,
+                      err_name(rc), err.msg, err_name(rows[i].code), rows[i].msg);
+        }
+        EXPECT(ini == NULL && c.access_key == NULL);
+        creds_cleanup(&c);
+    }
+}
+
+/* Bounded file reads: the caller's wording, the cap, missing files, a folder. */
+TEST(awsio_file_read_rows)
+{
+    char dir[] = "/tmp/eb-unit-awsio-XXXXXX";
+    REQUIRE(mkdtemp(dir) != NULL);
+    char *small = xasprintf("%s/small", dir), *big = xasprintf("%s/big", dir);
+    char *missing = xasprintf("%s/missing", dir), *below = xasprintf("%s/small/x", dir);
+    FILE *f = fopen(small, "wb");
+    REQUIRE(f != NULL);
+    fputs("token\n", f);
+    fclose(f);
+    f = fopen(big, "wb");
+    REQUIRE(f != NULL);
+    for (int i = 0; i < 2000; i++) {
+        fputc('x', f);
+    }
+    fclose(f);
+    const struct {
+        const char *path;
+        bool missing_ok;
+        enum eb_err code;
+        const char *text, *msg; /* text on EB_OK (NULL: nothing read), part of msg otherwise */
+    } rows[] = {
+        {small, false, EB_OK, "token\n", NULL},
+        {missing, true, EB_OK, NULL, NULL},
+        {below, true, EB_OK, NULL, NULL},
+        {missing, false, EB_ERR_IO, NULL, "W /tmp/eb-unit-awsio-"},
+        {missing, false, EB_ERR_IO, NULL, "/missing: No such file or directory"},
+        {big, false, EB_ERR_INVALID, NULL, "/big: larger than 1 KiB"},
+        {dir, true, EB_ERR_IO, NULL, ": read error"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *text = NULL;
+        size_t len = 99;
+        struct eb_error err = {0};
+        int rc = awsio_file_read(rows[i].path, "W", 1024, rows[i].missing_ok, &text, &len, &err);
+        EXPECT_INT(rc, rows[i].code);
+        if (rows[i].text) {
+            EXPECT_STR(text, rows[i].text);
+            EXPECT_INT(len, strlen(rows[i].text));
+        } else {
+            EXPECT(text == NULL && len == 0);
+        }
+        if (rows[i].msg) {
+            EXPECT_CONTAINS(err.msg, rows[i].msg);
+        } else {
+            EXPECT_STR(err.msg, "");
+        }
+        free(text);
+    }
+    unlink(small);
+    unlink(big);
+    rmdir(dir);
+    free(small);
+    free(big);
+    free(missing);
+    free(below);
 }
 
 TEST(creds_full_uri_rows)

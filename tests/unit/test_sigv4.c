@@ -13,6 +13,7 @@
 
 #include "aws/sigv4.h"
 #include "unit.h"
+#include "util/atomicfile.h"
 #include "util/buf.h"
 #include "util/jsonx.h"
 #include "util/xalloc.h"
@@ -20,23 +21,17 @@
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define CLASSIC_TOKEN "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267"
 
+/* dir/name's text, or NULL when it cannot be read. */
 static char *
 s_read(const char *dir, const char *name)
 {
     char *path = xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    if (atomicfile_read(path, &text, NULL, NULL) != EB_OK) {
+        text = NULL;
+    }
     free(path);
-    if (!f) {
-        return NULL;
-    }
-    struct eb_buf b = EB_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        buf_append(&b, chunk, n);
-    }
-    fclose(f);
-    return buf_steal(&b);
+    return text;
 }
 
 static const char *

@@ -1,0 +1,31 @@
+/*
+ * The AWS client core's local inputs, shared by creds.c, profile.c, http.c and
+ * call.c: environment variables that count only when set and non-empty,
+ * bounded whole-file reads (tokens, shared files, CA bundles), wiping secrets.
+ */
+#ifndef EB_AWS_AWSIO_H
+#define EB_AWS_AWSIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* getenv(name), or NULL when it is unset or empty. Borrowed from the environment. */
+const char *awsio_env(const char *name);
+
+/*
+ * Read the whole file at path into *out (malloc'd, NUL-terminated; the caller
+ * frees it) and *out_len. Messages read "<what> <path>: <reason>":
+ * EB_ERR_IO when it cannot be opened (reason: strerror) or a read fails
+ * ("read error"), EB_ERR_INVALID when it holds more than max bytes ("larger
+ * than N KiB/MiB"). With missing_ok, a file that does not exist (ENOENT,
+ * ENOTDIR) is no error: EB_OK with *out NULL, err untouched.
+ */
+EB_MUST_CHECK int awsio_file_read(const char *path, const char *what, size_t max, bool missing_ok,
+                                  char **out, size_t *out_len, struct eb_error *err);
+
+/* Zero the string *p, free it and set *p to NULL; nothing when *p is NULL. */
+void awsio_secret_free(char **p);
+
+#endif
