@@ -33,7 +33,6 @@ commands:
       task_definition_template: template.json
       task_count: {n}
       polling_interval: "{poll}"
-      status_interval: "1s"
       timeout: "1h"
       max_fail_count: 1
       log_fetch: none
@@ -80,7 +79,8 @@ def measure(binary, n, poll, tmp, url, ctl, wrap=()):
     reqs = ctl.requests()
     first = min(r["time"] for r in reqs) if reqs else None
     counts = ctl.counts()
-    return {"tasks": n, "exit": p.returncode, "cpu_s": float(user) + float(sys_),
+    return {"tasks": n, "exit": p.returncode, "cpu_s": round(float(user) + float(sys_), 3),
+            "user_s": float(user), "sys_s": float(sys_),
             "peak_rss_mb": int(rss) / 1024, "wall_s": round(wall, 2),
             "first_request_ms": round((first - t0) * 1000, 2) if first else None,
             "throttled": counts["throttled"],

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/jsonarena.h"
 #include "util/jsonx.h"
 #include "util/xalloc.h"
 
@@ -151,9 +152,9 @@ s_root(const char *body, size_t len, const char *what, struct eb_error *err, cJS
     if (!body) {
         return err_set(err, EB_ERR_PARSE, "ECS %s answer is empty", what);
     }
-    cJSON *j = cJSON_ParseWithLength(body, len);
+    cJSON *j = jsonarena_parse(body, len);
     if (!j || !cJSON_IsObject(j)) {
-        cJSON_Delete(j);
+        jsonarena_free(j);
         return err_set(err, EB_ERR_PARSE, "ECS %s answer is not a JSON object", what);
     }
     *out = j;
@@ -743,7 +744,7 @@ s_described(const char *body, size_t len, const char *what, const char *member, 
     TRY(s_objects(root, "failures", &at, sizeof **out_failures, s_failure_parse, out_failures,
                   out_nfailures));
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 
@@ -773,7 +774,7 @@ ecs_stop_task_parse(const char *body, size_t len, struct ecs_task *out, struct e
         rc = s_task_parse(t, &tat, out);
     }
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 
@@ -793,7 +794,7 @@ ecs_arn_page_parse(const char *body, size_t len, const char *member, struct ecs_
         out->next_token = NULL;
     }
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 
@@ -854,7 +855,7 @@ ecs_taskdef_parse(const char *body, size_t len, struct ecs_taskdef *out, struct 
                   &out->containers, &out->ncontainers));
     TRY(s_objects(root, "tags", &at, sizeof *out->tags, s_kv_parse, &out->tags, &out->ntags));
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 
@@ -929,7 +930,7 @@ ecs_conflict_parse(const char *body, size_t len, char ***out_ids, size_t *out_n,
     TRY(s_root(body, len, "ConflictException", err, &root, &at));
     TRY(s_strv(root, "resourceIds", &at, out_ids, out_n));
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "util/jsonarena.h"
 #include "util/jsonx.h"
 #include "util/xalloc.h"
 
@@ -56,7 +57,7 @@ logs_get_events_parse(const char *body, size_t len, struct logs_page *out, struc
 {
     int rc = EB_OK;
     memset(out, 0, sizeof *out);
-    cJSON *root = body ? cJSON_ParseWithLength(body, len) : NULL;
+    cJSON *root = body ? jsonarena_parse(body, len) : NULL;
     if (!cJSON_IsObject(root)) {
         rc = err_set(err, EB_ERR_PARSE, "GetLogEvents answer is not a JSON object");
         goto out;
@@ -105,7 +106,7 @@ logs_get_events_parse(const char *body, size_t len, struct logs_page *out, struc
     }
     out->next_forward_token = tok && cJSON_IsString(tok) ? xstrdup(tok->valuestring) : NULL;
 out:
-    cJSON_Delete(root);
+    jsonarena_free(root);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "aws/sigv4.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,50 @@ s_clean_value(const char *v)
     return buf_steal(&b);
 }
 
+/*
+ * kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
+ * It changes once a day per secret, region and service, so the last few are kept (as the
+ * SDKs do): four HMACs saved on every request. Entries are told apart by a SHA-256 of the
+ * secret, never the secret itself.
+ */
+#define S_KEY_CACHE 4
+static struct {
+    unsigned char secret_id[32];
+    char scope[96]; /* date/region/service */
+    unsigned char key[32];
+} s_key_cache[S_KEY_CACHE];
+static size_t s_key_next;
+
+static void
+s_signing_key(const struct sigv4_key *k, const char date[9], unsigned char key[32])
+{
+    unsigned char secret_id[32];
+    char scope[96];
+    int n = snprintf(scope, sizeof scope, "%s/%s/%s", date, k->region, k->service);
+    bool cacheable = n > 0 && (size_t)n < sizeof scope;
+    mbedtls_sha256((const unsigned char *)k->secret_key, strlen(k->secret_key), secret_id, 0);
+    for (size_t i = 0; cacheable && i < S_KEY_CACHE; i++) {
+        if (strcmp(s_key_cache[i].scope, scope) == 0 &&
+            memcmp(s_key_cache[i].secret_id, secret_id, sizeof secret_id) == 0) {
+            memcpy(key, s_key_cache[i].key, 32);
+            return;
+        }
+    }
+    char *kstart = xasprintf("AWS4%s", k->secret_key);
+    s_hmac((const unsigned char *)kstart, strlen(kstart), date, 8, key);
+    mbedtls_platform_zeroize(kstart, strlen(kstart));
+    free(kstart);
+    s_hmac(key, 32, k->region, strlen(k->region), key);
+    s_hmac(key, 32, k->service, strlen(k->service), key);
+    s_hmac(key, 32, "aws4_request", 12, key);
+    if (cacheable) {
+        size_t i = s_key_next++ % S_KEY_CACHE;
+        memcpy(s_key_cache[i].secret_id, secret_id, sizeof secret_id);
+        memcpy(s_key_cache[i].scope, scope, (size_t)n + 1);
+        memcpy(s_key_cache[i].key, key, 32);
+    }
+}
+
 int
 sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv4_result *out)
 {
@@ -287,7 +332,8 @@ sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv
 
     struct eb_buf signed_names = EB_BUF_INIT;
     for (size_t i = 0; i < nh; i++) {
-        buf_printf(&signed_names, "%s%s", i ? ";" : "", h[i].name);
+        buf_puts(&signed_names, i ? ";" : "");
+        buf_puts(&signed_names, h[i].name);
     }
     if (signed_names.len >= sizeof out->signed_headers) {
         rc = -1;
@@ -309,7 +355,10 @@ sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv
     sigv4_canonical_query(cr, r->query);
     buf_putc(cr, '\n');
     for (size_t i = 0; i < nh; i++) {
-        buf_printf(cr, "%s:%s\n", h[i].name, h[i].value);
+        buf_puts(cr, h[i].name);
+        buf_putc(cr, ':');
+        buf_puts(cr, h[i].value);
+        buf_putc(cr, '\n');
     }
     buf_printf(cr, "\n%s\n%s", out->signed_headers, payload_hash);
 
@@ -322,15 +371,8 @@ sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv
     buf_printf(sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", k->amzdate, date, k->region,
                k->service, cr_hash);
 
-    /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request") */
-    char *kstart = xasprintf("AWS4%s", k->secret_key);
     unsigned char key[32], sig[32];
-    s_hmac((const unsigned char *)kstart, strlen(kstart), date, 8, key);
-    mbedtls_platform_zeroize(kstart, strlen(kstart));
-    free(kstart);
-    s_hmac(key, 32, k->region, strlen(k->region), key);
-    s_hmac(key, 32, k->service, strlen(k->service), key);
-    s_hmac(key, 32, "aws4_request", 12, key);
+    s_signing_key(k, date, key);
     s_hmac(key, 32, sts->ptr, sts->len, sig);
     mbedtls_platform_zeroize(key, sizeof key);
     s_to_hex(sig, sizeof sig, out->signature);

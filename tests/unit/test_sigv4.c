@@ -403,6 +403,40 @@ TEST(sigv4_worked_ecs_inline)
     sigv4_result_cleanup(&res);
 }
 
+/* The derived signing key is cached per secret and scope: a cached key never signs for
+ * another secret, and a key recomputed after eviction signs the same. */
+TEST(sigv4_signing_key_cache)
+{
+    struct sigv4_header hs[] = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
+    struct sigv4_request r = {"GET", "/", NULL, hs, 2, NULL, "", 0, true, true};
+    static const char *const regions[] = {"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1",
+                                          "ca-central-1"};
+    char first[2][65];
+    for (int round = 0; round < 2; round++) {
+        for (int s = 0; s < 2; s++) {
+            struct sigv4_key k = {"AKIDEXAMPLE", s ? "another-secret" : SECRET, "us-east-1",
+                                  "service", "20150830T123600Z"};
+            struct sigv4_result res;
+            REQUIRE(sigv4_sign(&r, &k, &res) == 0);
+            if (round == 0) {
+                memcpy(first[s], res.signature, sizeof first[s]);
+            } else {
+                EXPECT_STR(res.signature, first[s]);
+            }
+            sigv4_result_cleanup(&res);
+        }
+        for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++) { /* evict */
+            struct sigv4_key k = {"AKIDEXAMPLE", SECRET, regions[i], "ecs", "20150830T123600Z"};
+            struct sigv4_result res;
+            REQUIRE(sigv4_sign(&r, &k, &res) == 0);
+            sigv4_result_cleanup(&res);
+        }
+    }
+    EXPECT(strcmp(first[0], first[1]) != 0);
+    /* the suite's get-vanilla vector: the same request and key */
+    EXPECT_STR(first[0], "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+}
+
 TEST(sigv4_uri_encode_rows)
 {
     static const struct {

@@ -1,10 +1,13 @@
 /* Unit tests of src/util. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "unit.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/jsonarena.h"
+#include "util/jsonx.h"
 #include "util/timefmt.h"
 
 TEST(buf_grows_and_caps)
@@ -60,4 +63,53 @@ TEST(secret_names)
     EXPECT(log_is_secret_name("API_KEY"));
     EXPECT(!log_is_secret_name("DATA_SOURCE"));
     EXPECT(!log_is_secret_name("TASK_NAME"));
+}
+
+TEST(jsonarena_trees)
+{
+    static const char a_text[] = "{\"tasks\":[{\"taskArn\":\"arn:a\",\"n\":1},{\"taskArn\":\"arn:b\"}]}";
+    cJSON *a = jsonarena_parse(a_text, sizeof a_text - 1);
+    REQUIRE(a != NULL);
+    /* a second tree alive at once, and cJSON's own allocator back between parses */
+    cJSON *b = jsonarena_parse("[1, \"two\", {\"three\": 3}]", 24);
+    REQUIRE(b != NULL);
+    cJSON *own = cJSON_CreateString("heap");
+    EXPECT_STR(own->valuestring, "heap");
+    cJSON_Delete(own);
+    const cJSON *tasks = cJSON_GetObjectItemCaseSensitive(a, "tasks");
+    EXPECT_INT(cJSON_GetArraySize(tasks), 2);
+    EXPECT_STR(jsonx_str(cJSON_GetArrayItem(tasks, 1), "taskArn"), "arn:b");
+    EXPECT_STR(cJSON_GetArrayItem(b, 1)->valuestring, "two");
+    jsonarena_free(a);
+    EXPECT_INT(cJSON_GetArrayItem(b, 0)->valueint, 1);
+    jsonarena_free(b);
+    EXPECT(jsonarena_parse("{\"open\": [", 10) == NULL);
+    EXPECT(jsonarena_parse(NULL, 0) == NULL);
+    jsonarena_free(NULL);
+    /* a node larger than a block */
+    size_t big = 200 * 1024;
+    char *text = malloc(big + 3);
+    REQUIRE(text != NULL);
+    text[0] = '"';
+    memset(text + 1, 'x', big);
+    text[big + 1] = '"';
+    text[big + 2] = '\0';
+    cJSON *s = jsonarena_parse(text, big + 2);
+    REQUIRE(s != NULL);
+    EXPECT_INT(strlen(s->valuestring), big);
+    jsonarena_free(s);
+    /* a short text whose tree outgrows its first block: 2,000 empty lists */
+    size_t n = 0;
+    text[n++] = '[';
+    for (int i = 0; i < 2000; i++) {
+        memcpy(text + n, i ? ",[]" : "[]", i ? 3 : 2);
+        n += i ? 3 : 2;
+    }
+    text[n++] = ']';
+    cJSON *lists = jsonarena_parse(text, n);
+    REQUIRE(lists != NULL);
+    EXPECT_INT(cJSON_GetArraySize(lists), 2000);
+    EXPECT(cJSON_IsArray(cJSON_GetArrayItem(lists, 1999)));
+    jsonarena_free(lists);
+    free(text);
 }
