@@ -595,6 +595,11 @@ clusters:
             self.assertEqual(p["networkConfiguration"]["awsvpcConfiguration"]["subnets"], [fake_ec2.SUBNET_1])
             self.assertEqual(p["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"],
                              [fake_ec2.SG_LAUNCHER])
+            # every container of the launcher's definition gets the task's environment
+            overrides = p["overrides"]["containerOverrides"]
+            self.assertEqual([o["name"] for o in overrides], ["launcher"])
+            env = {e["name"]: e["value"] for e in overrides[0]["environment"]}
+            self.assertEqual(env["TASK_NAME"], p["startedBy"])
         self.assert_runtask_calls(res)
 
     def test_thousand_tasks(self):
