@@ -4,7 +4,11 @@ job of N tasks supervised against tests/fakeaws with /usr/bin/time measuring
 the launcher's CPU time and peak RSS, plus the time from exec to the first
 AWS request.
 
-    python3 bench/bench.py [--bin build/ecsbatch] [--tasks 1000 10000] [--repeat 3]
+    python3 bench/bench.py [--bin build/ecsbatch] [--tasks 1000 10000] [--poll 2s] [--wrap CMD]
+
+The launcher writes its results to the fake's S3, as it does in ECS. --wrap runs it
+under another command, e.g. "valgrind --tool=callgrind" (instruction counts that do
+not depend on the machine's load).
 
 Targets (README "Performance"): stripped static binary <= 1.5 MB; 1,000 tasks
 in <= 0.1 s CPU and <= 8 MB peak RSS (16 MB at 10,000); no throttled ECS
@@ -60,6 +64,7 @@ def measure(binary, n, poll, tmp, url, ctl, wrap=()):
                "timings": {"provisioning_ms": 1000, "pending_ms": 1000, "run_ms": 5000,
                            "stopping_ms": 1000, "stop_delay_ms": 1000},
                "speed": 1})
+    ctl.create_bucket("bench-results")  # results in S3, as a launcher in ECS writes them
     with open(os.path.join(tmp, "ecsbatch.yaml"), "w") as f:
         f.write(CATALOGUE.format(n=n, poll=poll))
     with open(os.path.join(tmp, "template.json"), "w") as f:
@@ -72,12 +77,13 @@ def measure(binary, n, poll, tmp, url, ctl, wrap=()):
     job_id = f"bench{n}-{int(time.time() * 1000)}"
     t0 = time.time()
     p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *wrap, binary, "run", "--config", "ecsbatch.yaml",
-                        "--results", "results", "--job-id", job_id, "-q", "job.json"],
+                        "--results", "s3://bench-results/jobs", "--job-id", job_id, "-q", "job.json"],
                        cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.time() - t0
     user, sys_, rss = p.stderr.strip().splitlines()[-1].split()
     reqs = ctl.requests()
-    first = min(r["time"] for r in reqs) if reqs else None
+    # when the fake began to handle it (its log time is when it answered)
+    first = min(r["time"] - r["duration_ms"] / 1000 for r in reqs) if reqs else None
     counts = ctl.counts()
     return {"tasks": n, "exit": p.returncode, "cpu_s": round(float(user) + float(sys_), 3),
             "user_s": float(user), "sys_s": float(sys_),

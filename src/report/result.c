@@ -234,6 +234,32 @@ s_task_json(const struct report_task *t)
     return o;
 }
 
+/*
+ * The "tasks" array as cJSON_Print would write it two levels deep, one task at a time:
+ * the document of 10,000 tasks never exists as one tree, only as text.
+ */
+static char *
+s_tasks_text(const struct job_report *r)
+{
+    struct eb_buf b = EB_BUF_INIT;
+    (void)buf_putc(&b, '[');
+    for (size_t i = 0; i < r->ntasks; i++) {
+        cJSON *t = s_task_json(&r->tasks[i]);
+        char *text = cJSON_Print(t);
+        cJSON_Delete(t);
+        (void)buf_puts(&b, i ? ", " : "");
+        for (const char *p = text ? text : "null"; *p; p++) {
+            (void)buf_putc(&b, *p);
+            if (*p == '\n') {
+                (void)buf_puts(&b, "\t\t");
+            }
+        }
+        cJSON_free(text);
+    }
+    (void)buf_putc(&b, ']');
+    return buf_steal(&b);
+}
+
 char *
 result_to_json(const struct job_report *r)
 {
@@ -259,10 +285,9 @@ result_to_json(const struct job_report *r)
     s_add_str(l, "host", r->launcher.host);
     s_add_int(l, "pid", r->launcher.pid > 0, r->launcher.pid);
 
-    cJSON *ts = cJSON_AddArrayToObject(o, "tasks");
-    for (size_t i = 0; i < r->ntasks; i++) {
-        cJSON_AddItemToArray(ts, s_task_json(&r->tasks[i]));
-    }
+    char *tasks = s_tasks_text(r);
+    cJSON_AddRawToObject(o, "tasks", tasks);
+    free(tasks);
     cJSON *fa = cJSON_AddArrayToObject(o, "failed_arns");
     for (size_t i = 0; i < r->ntasks; i++) {
         for (size_t k = 0; k < r->tasks[i].nattempts; k++) {
@@ -296,9 +321,9 @@ result_to_json(const struct job_report *r)
     cJSON_AddNumberToObject(co, "retries", c.retries);
     cJSON_AddNumberToObject(co, "launch_failures", c.launch_failures);
 
-    char *text = jsonx_print_pretty(o);
+    char *tabbed = cJSON_Print(o);
     cJSON_Delete(o);
-    return text;
+    return jsonx_pretty_text(tabbed);
 }
 
 /* --- parsing ------------------------------------------------------------------------------- */

@@ -89,11 +89,10 @@ jsonx_print(const cJSON *item)
 }
 
 char *
-jsonx_print_pretty(const cJSON *item)
+jsonx_pretty_text(char *tabbed)
 {
     /* cJSON indents with tabs and escapes those inside strings, so every raw tab is layout:
      * after ':' it separates a key from its value, anywhere else it indents. */
-    char *tabbed = cJSON_Print(item);
     struct eb_buf b = EB_BUF_INIT;
     const char *p = tabbed ? tabbed : "null";
     for (;;) {
@@ -109,4 +108,10 @@ jsonx_print_pretty(const cJSON *item)
     (void)buf_putc(&b, '\n');
     cJSON_free(tabbed);
     return buf_steal(&b);
+}
+
+char *
+jsonx_print_pretty(const cJSON *item)
+{
+    return jsonx_pretty_text(cJSON_Print(item));
 }

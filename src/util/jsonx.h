@@ -26,5 +26,7 @@ void jsonx_add_str(cJSON *obj, const char *key, const char *value);
 char *jsonx_print(const cJSON *item);
 /* Print indented with two spaces, "key": value, ending in a newline. */
 char *jsonx_print_pretty(const cJSON *item);
+/* The same from cJSON_Print's text, which it frees (NULL prints "null"). */
+char *jsonx_pretty_text(char *tabbed);
 
 #endif
