@@ -1,8 +1,10 @@
 /*
  * The credential chain (SPEC §6 order): environment keys, web identity (STS
- * AssumeRoleWithWebIdentity, unsigned), the shared files' profile, container
- * credentials (ECS agent / EKS pod identity), IMDSv2. The provider that
- * answered first is kept and asked again on refresh (as botocore does).
+ * AssumeRoleWithWebIdentity, unsigned), the shared files' profile (keys,
+ * credential_process, role_arn through STS AssumeRole signed with the source
+ * profile's credentials), container credentials (ECS agent / EKS pod
+ * identity), IMDSv2. The provider that answered first is kept and asked again
+ * on refresh (as botocore does).
  */
 #include "aws/creds.h"
 
@@ -30,6 +32,9 @@
 /* The ECS agent's credentials host (aws-facts §4.2) and IMDS (§4.3). */
 #define CONTAINER_HOST "http://169.254.170.2"
 #define IMDS_DEFAULT "http://169.254.169.254"
+/* A credential_process prints a few hundred bytes; more is a mistake. */
+#define PROCESS_MAX_OUTPUT (64u * 1024u)
+#define PROCESS_TIMEOUT_MS (5L * 60L * 1000L)
 
 enum s_source { SRC_NONE, SRC_ENV, SRC_WEBID, SRC_PROFILE, SRC_CONTAINER, SRC_IMDS };
 
@@ -129,12 +134,16 @@ s_sts_visit(void *ctx, const char *path, const char *text, int depth)
 {
     (void)depth;
     struct s_sts *s = ctx;
-    static const char prefix[] = "/AssumeRoleWithWebIdentityResult/Credentials/";
-    const char *p = strstr(path, prefix);
-    if (!p) {
+    static const char webid[] = "/AssumeRoleWithWebIdentityResult/Credentials/";
+    static const char role[] = "/AssumeRoleResult/Credentials/";
+    const char *p = strstr(path, webid);
+    const char *leaf = p ? p + sizeof webid - 1 : NULL;
+    if (!p && (p = strstr(path, role)) != NULL) {
+        leaf = p + sizeof role - 1;
+    }
+    if (!leaf) {
         return;
     }
-    const char *leaf = p + sizeof prefix - 1;
     char **slot = strcmp(leaf, "AccessKeyId") == 0       ? &s->ak
                   : strcmp(leaf, "SecretAccessKey") == 0 ? &s->sk
                   : strcmp(leaf, "SessionToken") == 0    ? &s->tok
@@ -176,6 +185,62 @@ out:
     awsio_secret_free(&s.sk);
     awsio_secret_free(&s.tok);
     free(s.exp);
+    return rc;
+}
+
+int
+creds_parse_process_json(const char *body, size_t len, const char *profile, struct creds *out,
+                         struct eb_error *err)
+{
+    int rc = EB_OK;
+    int64_t exp = 0;
+    cJSON *doc = cJSON_ParseWithLength(body ? body : "", len);
+    if (!doc || !cJSON_IsObject(doc)) {
+        rc = err_set(err, EB_ERR_CREDENTIALS,
+                     "profile %s: credential_process output is not a JSON object", profile);
+        goto out;
+    }
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "Version");
+    if (!ver) {
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_process output has no "
+                     "Version (it must be 1)", profile);
+        goto out;
+    }
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != 1.0) {
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_process output: Version "
+                     "must be the number 1", profile);
+        goto out;
+    }
+    static const char *const need[] = {"AccessKeyId", "SecretAccessKey"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = jsonx_str(doc, need[i]);
+        if (!v || !v[0]) {
+            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_process output has "
+                         "no %s (a non-empty string)", profile, need[i]);
+            goto out;
+        }
+    }
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(doc, "SessionToken");
+    if (tok && !cJSON_IsNull(tok) && !cJSON_IsString(tok)) {
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_process output: "
+                     "SessionToken is not a string", profile);
+        goto out;
+    }
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(doc, "Expiration");
+    if (e && !cJSON_IsNull(e)) {
+        if (!cJSON_IsString(e) || timefmt_parse_rfc3339(e->valuestring, &exp) != 0) {
+            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_process output: bad "
+                         "Expiration '%.40s' (RFC 3339 expected)", profile,
+                         cJSON_IsString(e) ? e->valuestring : "not a string");
+            goto out;
+        }
+    }
+    const char *t = (tok && cJSON_IsString(tok)) ? tok->valuestring : NULL;
+    s_set_keys(out, jsonx_str(doc, "AccessKeyId"), jsonx_str(doc, "SecretAccessKey"),
+               (t && t[0]) ? t : NULL);
+    out->expires_ms = exp;
+out:
+    cJSON_Delete(doc);
     return rc;
 }
 
@@ -393,27 +458,27 @@ s_read_token_file(const char *path, const char *what, char **out, struct eb_erro
 }
 
 static int
-s_from_webid(struct creds_chain *ch, struct creds *out, struct eb_error *err)
+s_webid(struct creds_chain *ch, const char *token_file, const char *role_arn,
+        const char *session_name, struct creds *out, struct eb_error *err)
 {
     char *token = NULL;
     struct eb_buf form = EB_BUF_INIT, url = EB_BUF_INIT;
     struct http_response resp = {0};
     int rc = EB_OK;
-    TRY(s_read_token_file(ch->webid_token_file, "web identity token file", &token, err));
+    TRY(s_read_token_file(token_file, "web identity token file", &token, err));
     if (!token || strlen(token) < 4) {
-        rc = err_set(err, EB_ERR_CREDENTIALS, "web identity token file %s is empty",
-                     ch->webid_token_file);
+        rc = err_set(err, EB_ERR_CREDENTIALS, "web identity token file %s is empty", token_file);
         goto out;
     }
     char session[64];
-    if (ch->webid_session) {
-        snprintf(session, sizeof session, "%s", ch->webid_session);
+    if (session_name) {
+        snprintf(session, sizeof session, "%s", session_name);
     } else {
         snprintf(session, sizeof session, "ecsbatch-%lld", (long long)clock_now(ch->clock));
     }
     s_form(&form, "Action", "AssumeRoleWithWebIdentity");
     s_form(&form, "Version", "2011-06-15");
-    s_form(&form, "RoleArn", ch->webid_role_arn);
+    s_form(&form, "RoleArn", role_arn);
     s_form(&form, "RoleSessionName", session);
     s_form(&form, "WebIdentityToken", token);
     buf_printf(&url, "%s/", ch->sts_url);
@@ -426,7 +491,7 @@ s_from_webid(struct creds_chain *ch, struct creds *out, struct eb_error *err)
         awserr_parse(resp.body.ptr, resp.body.len, resp.status, resp.error_type, &ae);
         rc = err_set(err, EB_ERR_CREDENTIALS,
                      "web identity: STS AssumeRoleWithWebIdentity for %s failed: %s: %s (HTTP %ld)",
-                     ch->webid_role_arn, ae.code, ae.message, resp.status);
+                     role_arn, ae.code, ae.message, resp.status);
         if (err) {
             snprintf(err->aws_code, sizeof err->aws_code, "%s", ae.code);
             err->http_status = resp.status;
@@ -443,6 +508,12 @@ out:
     buf_cleanup(&url);
     http_response_cleanup(&resp);
     return rc;
+}
+
+static int
+s_from_webid(struct creds_chain *ch, struct creds *out, struct eb_error *err)
+{
+    return s_webid(ch, ch->webid_token_file, ch->webid_role_arn, ch->webid_session, out, err);
 }
 
 static bool
@@ -618,6 +689,311 @@ s_set_webid(struct creds_chain *ch, const char *file, const char *arn, const cha
     ch->webid_session = session ? xstrdup(session) : NULL;
 }
 
+
+/* --- profiles: credential_process and assume role ----------------------------------------- */
+
+static int
+s_from_process(const struct profile *p, struct creds *out, struct eb_error *err)
+{
+    char **argv = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int code = 0;
+    int rc = awsio_split_words(p->credential_process, &argv, err);
+    if (rc != EB_OK) {
+        err_prefix(err, "profile %s: credential_process", p->name);
+        rc = s_recode(err, EB_ERR_CREDENTIALS);
+        goto out;
+    }
+    rc = awsio_run_capture(argv, PROCESS_MAX_OUTPUT, PROCESS_TIMEOUT_MS, &text, &len, &code, err);
+    if (rc != EB_OK) {
+        err_prefix(err, "profile %s: credential_process", p->name);
+        rc = s_recode(err, EB_ERR_CREDENTIALS);
+        goto out;
+    }
+    if (code != 0) {
+        rc = err_set(err, EB_ERR_CREDENTIALS,
+                     "profile %s: credential_process %s exited with status %d (its stderr is "
+                     "above)", p->name, argv[0], code);
+        goto out;
+    }
+    TRY(creds_parse_process_json(text, len, p->name, out, err));
+    log_debug("credentials of profile %s from its credential_process %s", p->name, argv[0]);
+out:
+    if (text) {
+        mbedtls_platform_zeroize(text, len);
+        free(text);
+    }
+    awsio_argv_free(argv);
+    return rc;
+}
+
+/* botocore's regions whose legacy STS endpoint is the global one. */
+static bool
+s_sts_legacy_global(const char *region)
+{
+    static const char *const r[] = {
+        "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
+        "ca-central-1",   "eu-central-1", "eu-north-1",  "eu-west-1",      "eu-west-2",
+        "eu-west-3",      "sa-east-1",  "us-east-1",      "us-east-2",      "us-west-1",
+        "us-west-2",
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        if (strcmp(region, r[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * STS for AssumeRole, as the SDKs pick it: the region of AWS_REGION,
+ * AWS_DEFAULT_REGION or the chosen profile; the regional endpoint unless
+ * sts_regional_endpoints (AWS_STS_REGIONAL_ENDPOINTS) is "legacy" for one of the
+ * legacy regions, or no region is known: then the global one, signed for us-east-1.
+ * Endpoint overrides (AWS_ENDPOINT_URL[_STS], the profile's endpoint_url) win.
+ */
+static int
+s_sts_target(const struct profile *top, char **url, char region[64], struct eb_error *err)
+{
+    const char *r = awsio_env("AWS_REGION");
+    if (!r) {
+        r = awsio_env("AWS_DEFAULT_REGION");
+    }
+    if (!r) {
+        r = top->region;
+    }
+    const char *mode = awsio_env("AWS_STS_REGIONAL_ENDPOINTS");
+    const char *mode_src = "AWS_STS_REGIONAL_ENDPOINTS";
+    if (!mode) {
+        mode = top->sts_regional_endpoints;
+        mode_src = "sts_regional_endpoints";
+    }
+    if (mode && strcmp(mode, "legacy") != 0 && strcmp(mode, "regional") != 0) {
+        return err_set(err, EB_ERR_CREDENTIALS, "%s '%.32s' is neither 'legacy' nor 'regional'",
+                       mode_src, mode);
+    }
+    if (r && !endpoint_region_is_valid(r)) {
+        return err_set(err, EB_ERR_CREDENTIALS, "'%.64s' is not a valid AWS region", r);
+    }
+    bool global = !r || (mode && strcmp(mode, "legacy") == 0 && s_sts_legacy_global(r));
+    snprintf(region, 64, "%s", global ? "us-east-1" : r);
+    *url = endpoint_url(AWS_STS, global ? "" : r, endpoint_env_override(AWS_STS),
+                        endpoint_env_global_override(), top->endpoint_url, NULL);
+    return EB_OK;
+}
+
+/* POST form to STS at url, signed (SigV4, service sts, region) with src. */
+static int
+s_sts_signed(struct creds_chain *ch, const char *url, const char *region, const struct creds *src,
+             const struct eb_buf *form, struct http_response *resp, struct eb_error *err)
+{
+    char amzdate[17], scheme[8], host[300], payload[65];
+    const char *path = NULL;
+    int rc = EB_OK;
+    char *lines[6] = {NULL};
+    if (endpoint_split(url, scheme, sizeof scheme, host, sizeof host, &path) != 0) {
+        return err_set(err, EB_ERR_CREDENTIALS, "bad STS endpoint URL %.200s", url);
+    }
+    timefmt_amzdate(amzdate, clock_now(ch->clock));
+    sigv4_sha256_hex(form->ptr, form->len, payload);
+    static const char ctype[] = "application/x-www-form-urlencoded; charset=utf-8";
+    struct sigv4_header hs[4] = {
+        {"content-type", ctype}, {"host", host}, {"x-amz-date", amzdate}, {NULL, NULL}};
+    size_t nh = 3;
+    if (src->token) {
+        hs[nh++] = (struct sigv4_header){"x-amz-security-token", src->token};
+    }
+    struct sigv4_request sr = {.method = "POST", .path = (path && path[0]) ? path : "/",
+                               .headers = hs, .nheaders = nh, .payload_hash = payload,
+                               .normalize_path = true, .encode_path = true};
+    struct sigv4_key key = {src->access_key, src->secret_key, region, "sts", amzdate};
+    struct sigv4_result res;
+    if (sigv4_sign(&sr, &key, &res) != 0) {
+        sigv4_result_cleanup(&res);
+        return err_set(err, EB_ERR_CREDENTIALS, "cannot sign the STS request");
+    }
+    size_t nl = 0;
+    lines[nl++] = xasprintf("Content-Type: %s", ctype);
+    lines[nl++] = xasprintf("X-Amz-Date: %s", amzdate);
+    if (src->token) {
+        lines[nl++] = xasprintf("X-Amz-Security-Token: %s", src->token);
+    }
+    lines[nl++] = xasprintf("Authorization: %s", buf_cstr(&res.authorization));
+    sigv4_result_cleanup(&res);
+    char *full = xasprintf("%s%s", url, (path && path[0]) ? "" : "/");
+    struct http_request req = {.method = "POST", .url = full,
+                               .headers = (const char *const *)lines, .body = form->ptr,
+                               .body_len = form->len, .timeout_ms = 30000};
+    rc = s_fetch_provider(ch, &req, 3, "assume role (STS AssumeRole)", resp, err);
+    free(full);
+    for (size_t i = 0; i < nl; i++) {
+        awsio_secret_free(&lines[i]);
+    }
+    return rc;
+}
+
+/* STS AssumeRole of profile p's role_arn, signed with src; top picks the endpoint. */
+static int
+s_assume_role(struct creds_chain *ch, const struct profile *top, const struct profile *p,
+              const struct creds *src, struct creds *out, struct eb_error *err)
+{
+    struct eb_buf form = EB_BUF_INIT;
+    struct http_response resp = {0};
+    char *url = NULL;
+    char region[64];
+    int rc = EB_OK;
+    TRY(s_sts_target(top, &url, region, err));
+    char session[80];
+    if (p->role_session_name) {
+        snprintf(session, sizeof session, "%s", p->role_session_name);
+    } else {
+        snprintf(session, sizeof session, "ecsbatch-%lld",
+                 (long long)(clock_now(ch->clock) / 1000));
+    }
+    s_form(&form, "Action", "AssumeRole");
+    s_form(&form, "Version", "2011-06-15");
+    s_form(&form, "RoleArn", p->role_arn);
+    s_form(&form, "RoleSessionName", session);
+    if (p->external_id) {
+        s_form(&form, "ExternalId", p->external_id);
+    }
+    if (p->duration_seconds) {
+        s_form(&form, "DurationSeconds", p->duration_seconds);
+    }
+    rc = s_sts_signed(ch, url, region, src, &form, &resp, err);
+    if (rc != EB_OK) {
+        err_prefix(err, "profile %s", p->name);
+        goto out;
+    }
+    if (resp.status != 200) {
+        struct awserr ae;
+        awserr_parse(resp.body.ptr, resp.body.len, resp.status, resp.error_type, &ae);
+        rc = err_set(err, EB_ERR_CREDENTIALS,
+                     "profile %s: STS AssumeRole of %s failed: %s: %s (HTTP %ld)", p->name,
+                     p->role_arn, ae.code, ae.message, resp.status);
+        if (err) {
+            snprintf(err->aws_code, sizeof err->aws_code, "%s", ae.code);
+            err->http_status = resp.status;
+        }
+        goto out;
+    }
+    rc = creds_parse_sts_xml(resp.body.ptr, resp.body.len, out, err);
+    if (rc != EB_OK) {
+        err_prefix(err, "profile %s: AssumeRole of %s", p->name, p->role_arn);
+        goto out;
+    }
+    log_debug("profile %s: assumed role %s (session %s)", p->name, p->role_arn, session);
+out:
+    free(url);
+    buf_cleanup(&form);
+    http_response_cleanup(&resp);
+    return rc;
+}
+
+/* The credentials a credential_source names (Environment, EcsContainer, Ec2InstanceMetadata). */
+static int
+s_from_credential_source(struct creds_chain *ch, const struct profile *p, struct creds *out,
+                         struct eb_error *err)
+{
+    bool found = false;
+    int rc = EB_OK;
+    const char *cs = p->credential_source;
+    if (strcmp(cs, "Environment") == 0) {
+        TRY(s_from_env(out, err, &found));
+        if (!found) {
+            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_source Environment: "
+                         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set", p->name);
+        }
+    } else if (strcmp(cs, "EcsContainer") == 0) {
+        if (!awsio_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") &&
+            !awsio_env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_source EcsContainer: "
+                         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set",
+                         p->name);
+            goto out;
+        }
+        TRY(s_from_container(ch, out, err));
+    } else {
+        TRY(s_from_imds(ch, out, err, &found));
+        if (!found) {
+            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: credential_source "
+                         "Ec2InstanceMetadata: instance metadata did not answer", p->name);
+        }
+    }
+out:
+    if (rc != EB_OK) {
+        creds_cleanup(out);
+    }
+    return rc;
+}
+
+/* Follow a profile plan from its base source up to steps[0]. */
+static int
+s_run_plan(struct creds_chain *ch, const struct profile_plan *pl, struct creds *out,
+           struct eb_error *err)
+{
+    struct creds cur = {0}, next = {0};
+    int rc = EB_OK;
+    size_t last = pl->n - 1;
+    const struct profile *b = &pl->steps[last];
+    const struct profile *top = &pl->steps[0];
+    switch (pl->kinds[last]) {
+    case PROFILE_KIND_KEYS:
+        s_set_keys(&cur, b->access_key, b->secret_key, b->session_token);
+        break;
+    case PROFILE_KIND_PROCESS:
+        TRY(s_from_process(b, &cur, err));
+        break;
+    case PROFILE_KIND_WEB_IDENTITY:
+        TRY(s_webid(ch, b->web_identity_token_file, b->role_arn, b->role_session_name, &cur,
+                    err));
+        break;
+    case PROFILE_KIND_ASSUME_ROLE:
+        TRY(s_from_credential_source(ch, b, &next, err));
+        rc = s_assume_role(ch, top, b, &next, &cur, err);
+        creds_cleanup(&next);
+        if (rc != EB_OK) {
+            goto out;
+        }
+        break;
+    case PROFILE_KIND_NONE:
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s has no credentials", b->name);
+        goto out;
+    }
+    for (size_t i = last; i-- > 0;) {
+        TRY(s_assume_role(ch, top, &pl->steps[i], &cur, &next, err));
+        creds_cleanup(&cur);
+        cur = next;
+        memset(&next, 0, sizeof next);
+    }
+    *out = cur;
+    memset(&cur, 0, sizeof cur);
+out:
+    creds_cleanup(&cur);
+    creds_cleanup(&next);
+    return rc;
+}
+
+/* The chosen profile's credentials again (refresh): the files are read anew. */
+static int
+s_from_profile(struct creds_chain *ch, struct creds *out, struct eb_error *err)
+{
+    struct profile_plan pl;
+    int rc = profile_plan_load(&pl, err);
+    if (rc != EB_OK) {
+        return s_recode(err, EB_ERR_CREDENTIALS);
+    }
+    if (pl.kinds[0] == PROFILE_KIND_NONE) {
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s no longer has credentials",
+                     pl.steps[0].name);
+    } else {
+        rc = s_run_plan(ch, &pl, out, err);
+    }
+    profile_plan_cleanup(&pl);
+    return rc;
+}
+
 /* Ask one known source again (refresh). */
 static int
 s_fetch_source(struct creds_chain *ch, enum s_source src, struct creds *out, struct eb_error *err)
@@ -641,23 +1017,12 @@ s_fetch_source(struct creds_chain *ch, enum s_source src, struct creds *out, str
             rc = err_set(err, EB_ERR_CREDENTIALS, "instance metadata did not answer");
         }
         return rc;
-    case SRC_PROFILE: {
-        struct profile p;
-        TRY(profile_load(&p, err));
-        if (!p.access_key || !p.secret_key) {
-            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s no longer has keys", p.name);
-        } else {
-            s_set_keys(out, p.access_key, p.secret_key, p.session_token);
-        }
-        profile_cleanup(&p);
-        return rc;
-    }
+    case SRC_PROFILE:
+        return s_from_profile(ch, out, err);
     case SRC_NONE:
         break;
     }
     return err_set(err, EB_ERR_CREDENTIALS, "no credential source");
-out:
-    return rc;
 }
 
 static void
@@ -676,7 +1041,7 @@ static int
 s_resolve(struct creds_chain *ch, struct eb_error *err)
 {
     struct creds c = {0};
-    struct profile p = {0};
+    struct profile_plan pl = {0};
     bool found = false;
     int rc = EB_OK;
 
@@ -692,44 +1057,33 @@ s_resolve(struct creds_chain *ch, struct eb_error *err)
         s_adopt(ch, SRC_WEBID, "web-identity", &c);
         goto out;
     }
-    rc = profile_load(&p, err);
+    rc = profile_plan_load(&pl, err);
     if (rc != EB_OK) {
         rc = s_recode(err, EB_ERR_CREDENTIALS);
         goto out;
     }
-    if (p.chosen && !p.found) {
+    const struct profile *p = &pl.steps[0];
+    if (p->chosen && !p->found) {
         rc = err_set(err, EB_ERR_CREDENTIALS,
                      "profile %s (AWS_PROFILE) is in neither the credentials nor the config file",
-                     p.name);
+                     p->name);
         goto out;
     }
-    if (p.access_key) {
-        if (!p.secret_key) {
-            rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: aws_access_key_id without "
-                         "aws_secret_access_key in %s", p.name, p.where);
-            goto out;
-        }
-        s_set_keys(&c, p.access_key, p.secret_key, p.session_token);
-        char name[160];
-        snprintf(name, sizeof name, "profile:%s", p.name);
-        s_adopt(ch, SRC_PROFILE, name, &c);
-        goto out;
-    }
-    if (p.web_identity_token_file && p.role_arn) {
-        s_set_webid(ch, p.web_identity_token_file, p.role_arn, p.role_session_name);
+    if (pl.n == 1 && pl.kinds[0] == PROFILE_KIND_WEB_IDENTITY) {
+        s_set_webid(ch, p->web_identity_token_file, p->role_arn, p->role_session_name);
         TRY(s_from_webid(ch, &c, err));
         s_adopt(ch, SRC_WEBID, "web-identity", &c);
         goto out;
     }
-    if (p.found && (p.role_arn || p.credential_process)) {
-        rc = err_set(err, EB_ERR_CREDENTIALS,
-                     "profile %s uses %s, which ecsbatch does not support; use environment keys, "
-                     "web identity, container or instance credentials",
-                     p.name, p.credential_process ? "credential_process" : "role_arn (assume role)");
+    if (pl.kinds[0] != PROFILE_KIND_NONE) {
+        TRY(s_run_plan(ch, &pl, &c, err));
+        char name[160];
+        snprintf(name, sizeof name, "profile:%s", p->name);
+        s_adopt(ch, SRC_PROFILE, name, &c);
         goto out;
     }
-    if (p.chosen) {
-        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s has no credentials", p.name);
+    if (p->chosen) {
+        rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s has no credentials", p->name);
         goto out;
     }
     if (awsio_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") ||
@@ -750,11 +1104,11 @@ s_resolve(struct creds_chain *ch, struct eb_error *err)
                  "no AWS credentials found (tried: environment AWS_ACCESS_KEY_ID, web identity "
                  "AWS_WEB_IDENTITY_TOKEN_FILE, profile %s, container "
                  "AWS_CONTAINER_CREDENTIALS_*, instance metadata%s)",
-                 p.name ? p.name : "default", (off && strcasecmp(off, "true") == 0)
-                                                  ? " (disabled)" : "");
+                 (pl.n && pl.steps[0].name) ? pl.steps[0].name : "default",
+                 (off && strcasecmp(off, "true") == 0) ? " (disabled)" : "");
 out:
     creds_cleanup(&c);
-    profile_cleanup(&p);
+    profile_plan_cleanup(&pl);
     return rc;
 }
 

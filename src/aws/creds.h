@@ -1,6 +1,6 @@
 /*
- * Credentials: the chain of SPEC §6 (environment, web identity, shared files,
- * container, IMDSv2), cached, refreshed before Expiration (aws-facts §4.6:
+ * Credentials: the chain of SPEC §6 (environment, web identity, shared files
+ * with assume-role and credential_process profiles, container, IMDSv2), cached, refreshed before Expiration (aws-facts §4.6:
  * advisory at 15 min, mandatory at 10 min) or at once when AWS says the
  * token expired. The parsers are separate and pure, for tests and fuzzing.
  */
@@ -34,9 +34,17 @@ void creds_cleanup(struct creds *c);
  */
 EB_MUST_CHECK int creds_parse_json(const char *body, size_t len, struct creds *out,
                                    struct eb_error *err);
-/* STS AssumeRoleWithWebIdentity answer (…Result/Credentials/{AccessKeyId,…}). */
+/* STS AssumeRoleWithWebIdentity or AssumeRole answer (…Result/Credentials/{AccessKeyId,…}). */
 EB_MUST_CHECK int creds_parse_sts_xml(const char *body, size_t len, struct creds *out,
                                       struct eb_error *err);
+/*
+ * The JSON a credential_process prints: {"Version": 1, "AccessKeyId", "SecretAccessKey",
+ * "SessionToken" (optional), "Expiration" (optional, RFC 3339)}. EB_ERR_CREDENTIALS
+ * "profile PROFILE: credential_process output ..." naming the bad or missing field (never
+ * a secret value); out is filled only on success.
+ */
+EB_MUST_CHECK int creds_parse_process_json(const char *body, size_t len, const char *profile,
+                                           struct creds *out, struct eb_error *err);
 /*
  * Whether AWS_CONTAINER_CREDENTIALS_FULL_URI may be used (aws-facts §4.2): https
  * anywhere; http only to loopback (127.0.0.0/8, ::1, localhost), 169.254.170.2,

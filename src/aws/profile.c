@@ -11,6 +11,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "aws/awsio.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* The shared files are small; a larger one is refused (missing ones are no error). */
@@ -242,6 +243,10 @@ profile_parse(const char *cred_text, size_t cred_len, const char *cred_path,
         {&out->credential_process, "credential_process"},
         {&out->web_identity_token_file, "web_identity_token_file"},
         {&out->role_session_name, "role_session_name"},
+        {&out->external_id, "external_id"},
+        {&out->duration_seconds, "duration_seconds"},
+        {&out->mfa_serial, "mfa_serial"},
+        {&out->sts_regional_endpoints, "sts_regional_endpoints"},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (confsec) {
@@ -274,37 +279,65 @@ s_load_file(const char *var, const char *home, const char *leaf, char **out_path
     return awsio_file_read(*out_path, "cannot read", S_MAX_FILE, true, out_text, out_len, err);
 }
 
+/* Both shared files and the chosen profile name, as the environment names them. */
+struct s_files {
+    char *cred_path, *conf_path, *cred, *conf;
+    size_t cred_len, conf_len;
+    const char *name;
+    bool chosen;
+};
+
+static int
+s_files_load(struct s_files *f, struct eb_error *err)
+{
+    int rc = EB_OK;
+    const char *home = awsio_env("HOME");
+    memset(f, 0, sizeof *f);
+    f->name = awsio_env("AWS_PROFILE");
+    if (!f->name) {
+        f->name = awsio_env("AWS_DEFAULT_PROFILE");
+    }
+    f->chosen = f->name != NULL;
+    if (!f->name) {
+        f->name = "default";
+    }
+    TRY(s_load_file("AWS_SHARED_CREDENTIALS_FILE", home, "credentials", &f->cred_path, &f->cred,
+                    &f->cred_len, err));
+    TRY(s_load_file("AWS_CONFIG_FILE", home, "config", &f->conf_path, &f->conf, &f->conf_len,
+                    err));
+out:
+    return rc;
+}
+
+static void
+s_files_cleanup(struct s_files *f)
+{
+    if (f->cred) {
+        mbedtls_platform_zeroize(f->cred, f->cred_len);
+    }
+    if (f->conf) {
+        mbedtls_platform_zeroize(f->conf, f->conf_len);
+    }
+    free(f->cred);
+    free(f->conf);
+    free(f->cred_path);
+    free(f->conf_path);
+    memset(f, 0, sizeof *f);
+}
+
 int
 profile_load(struct profile *out, struct eb_error *err)
 {
-    memset(out, 0, sizeof *out);
-    char *cred_path = NULL, *conf_path = NULL, *cred = NULL, *conf = NULL;
-    size_t cred_len = 0, conf_len = 0;
+    struct s_files f;
     int rc = EB_OK;
-    const char *home = awsio_env("HOME");
-    const char *name = awsio_env("AWS_PROFILE");
-    if (!name) {
-        name = awsio_env("AWS_DEFAULT_PROFILE");
+    memset(out, 0, sizeof *out);
+    rc = s_files_load(&f, err);
+    if (rc == EB_OK) {
+        out->chosen = f.chosen;
+        rc = profile_parse(f.cred, f.cred_len, f.cred_path, f.conf, f.conf_len, f.conf_path,
+                           f.name, out, err);
     }
-    out->chosen = name != NULL;
-    if (!name) {
-        name = "default";
-    }
-    TRY(s_load_file("AWS_SHARED_CREDENTIALS_FILE", home, "credentials", &cred_path, &cred,
-                    &cred_len, err));
-    TRY(s_load_file("AWS_CONFIG_FILE", home, "config", &conf_path, &conf, &conf_len, err));
-    TRY(profile_parse(cred, cred_len, cred_path, conf, conf_len, conf_path, name, out, err));
-out:
-    if (cred) {
-        mbedtls_platform_zeroize(cred, cred_len);
-    }
-    if (conf) {
-        mbedtls_platform_zeroize(conf, conf_len);
-    }
-    free(cred);
-    free(conf);
-    free(cred_path);
-    free(conf_path);
+    s_files_cleanup(&f);
     if (rc != EB_OK) {
         profile_cleanup(out);
     }
@@ -327,6 +360,179 @@ profile_cleanup(struct profile *p)
     free(p->credential_process);
     free(p->web_identity_token_file);
     free(p->role_session_name);
+    free(p->external_id);
+    free(p->duration_seconds);
+    free(p->mfa_serial);
+    free(p->sts_regional_endpoints);
     free(p->where);
     memset(p, 0, sizeof *p);
+}
+
+/* --- credential source of a profile and the source_profile chain --------------------- */
+
+static bool
+s_keys_in_config(const struct profile *p)
+{
+    return p->where && strncmp(p->where, "config", 6) == 0;
+}
+
+int
+profile_kind_of(const struct profile *p, bool as_source, enum profile_kind *out,
+                struct eb_error *err)
+{
+    *out = PROFILE_KIND_NONE;
+    if (p->access_key && !p->secret_key) {
+        return err_set(err, EB_ERR_CREDENTIALS,
+                       "profile %s: aws_access_key_id without aws_secret_access_key in %s",
+                       p->name, p->where);
+    }
+    bool keys = p->access_key != NULL;
+    if (as_source && keys) {
+        *out = PROFILE_KIND_KEYS;
+        return EB_OK;
+    }
+    if (p->role_arn && p->web_identity_token_file) {
+        *out = PROFILE_KIND_WEB_IDENTITY;
+        return EB_OK;
+    }
+    if (p->role_arn) {
+        if (p->source_profile && p->credential_source) {
+            return err_set(err, EB_ERR_CREDENTIALS,
+                           "profile %s has both source_profile and credential_source; "
+                           "role_arn needs exactly one of them", p->name);
+        }
+        if (!p->source_profile && !p->credential_source) {
+            return err_set(err, EB_ERR_CREDENTIALS,
+                           "profile %s has role_arn but neither source_profile nor "
+                           "credential_source", p->name);
+        }
+        if (p->credential_source && strcmp(p->credential_source, "Environment") != 0 &&
+            strcmp(p->credential_source, "EcsContainer") != 0 &&
+            strcmp(p->credential_source, "Ec2InstanceMetadata") != 0) {
+            return err_set(err, EB_ERR_CREDENTIALS,
+                           "profile %s: credential_source '%.64s' is not one of Environment, "
+                           "EcsContainer, Ec2InstanceMetadata", p->name, p->credential_source);
+        }
+        if (p->mfa_serial) {
+            return err_set(err, EB_ERR_CREDENTIALS,
+                           "profile %s needs an MFA code (mfa_serial), which a batch launcher "
+                           "cannot prompt for; use a profile without mfa_serial or credentials "
+                           "from the environment", p->name);
+        }
+        if (p->duration_seconds) {
+            char *end = NULL;
+            long d = strtol(p->duration_seconds, &end, 10);
+            if (*end != '\0' || d < PROFILE_DURATION_MIN || d > PROFILE_DURATION_MAX) {
+                return err_set(err, EB_ERR_CREDENTIALS,
+                               "profile %s: duration_seconds '%.32s' is not a whole number of "
+                               "seconds from %d to %d", p->name, p->duration_seconds,
+                               PROFILE_DURATION_MIN, PROFILE_DURATION_MAX);
+            }
+        }
+        *out = PROFILE_KIND_ASSUME_ROLE;
+        return EB_OK;
+    }
+    /* keys of the credentials file, then credential_process, then keys of the config file */
+    if (p->credential_process && !(keys && !s_keys_in_config(p))) {
+        *out = PROFILE_KIND_PROCESS;
+    } else if (keys) {
+        *out = PROFILE_KIND_KEYS;
+    }
+    return EB_OK;
+}
+
+void
+profile_plan_cleanup(struct profile_plan *pl)
+{
+    for (size_t i = 0; i < pl->n; i++) {
+        profile_cleanup(&pl->steps[i]);
+    }
+    memset(pl, 0, sizeof *pl);
+}
+
+/* "a -> b -> c" of the first n steps and then last. */
+static char *
+s_chain_text(const struct profile_plan *pl, const char *last)
+{
+    struct eb_buf b = EB_BUF_INIT;
+    for (size_t i = 0; i < pl->n; i++) {
+        buf_printf(&b, "%s -> ", pl->steps[i].name);
+    }
+    buf_puts(&b, last);
+    char *s = buf_steal(&b);
+    return s ? s : xstrdup(last);
+}
+
+int
+profile_plan_parse(const char *cred_text, size_t cred_len, const char *cred_path,
+                   const char *config_text, size_t config_len, const char *config_path,
+                   const char *name, bool chosen, struct profile_plan *out, struct eb_error *err)
+{
+    int rc = EB_OK;
+    char *chain = NULL;
+    memset(out, 0, sizeof *out);
+    const char *next = name;
+    for (;;) {
+        struct profile *p = &out->steps[out->n];
+        bool as_source = out->n > 0;
+        p->chosen = !as_source && chosen;
+        out->n++;
+        TRY(profile_parse(cred_text, cred_len, cred_path, config_text, config_len, config_path,
+                          next, p, err));
+        if (as_source && !p->found) {
+            rc = err_set(err, EB_ERR_CREDENTIALS,
+                         "profile %s: its source_profile %s is in neither the credentials nor "
+                         "the config file", out->steps[out->n - 2].name, p->name);
+            goto out;
+        }
+        TRY(profile_kind_of(p, as_source, &out->kinds[out->n - 1], err));
+        enum profile_kind k = out->kinds[out->n - 1];
+        if (as_source && k == PROFILE_KIND_NONE) {
+            rc = err_set(err, EB_ERR_CREDENTIALS,
+                         "profile %s: its source_profile %s has no credentials",
+                         out->steps[out->n - 2].name, p->name);
+            goto out;
+        }
+        if (k != PROFILE_KIND_ASSUME_ROLE || !p->source_profile) {
+            break;
+        }
+        next = p->source_profile;
+        /* A profile may be its own source when it has keys: they are the source then. */
+        bool self_ok = strcmp(next, p->name) == 0 && p->access_key;
+        for (size_t i = 0; i < out->n && !self_ok; i++) {
+            if (strcmp(out->steps[i].name, next) == 0) {
+                chain = s_chain_text(out, next);
+                rc = err_set(err, EB_ERR_CREDENTIALS, "profile %s: source_profile loop: %s",
+                             name, chain);
+                goto out;
+            }
+        }
+        if (out->n == PROFILE_MAX_CHAIN) {
+            chain = s_chain_text(out, next);
+            rc = err_set(err, EB_ERR_CREDENTIALS,
+                         "profile %s: more than %d profiles in the source_profile chain: %s",
+                         name, PROFILE_MAX_CHAIN, chain);
+            goto out;
+        }
+    }
+out:
+    free(chain);
+    if (rc != EB_OK) {
+        profile_plan_cleanup(out);
+    }
+    return rc;
+}
+
+int
+profile_plan_load(struct profile_plan *out, struct eb_error *err)
+{
+    struct s_files f;
+    memset(out, 0, sizeof *out);
+    int rc = s_files_load(&f, err);
+    if (rc == EB_OK) {
+        rc = profile_plan_parse(f.cred, f.cred_len, f.cred_path, f.conf, f.conf_len, f.conf_path,
+                                f.name, f.chosen, out, err);
+    }
+    s_files_cleanup(&f);
+    return rc;
 }

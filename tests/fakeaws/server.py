@@ -79,6 +79,7 @@ def default_config():
         "s3_auto_create_buckets": False,
         "s3_min_part_size": 5 * 1024 * 1024,
         "web_identity_tokens": ["fake-web-identity-token"],
+        "assume_roles": None,
         "container_credentials": {"role_arn": None, "lifetime_s": 3600, "auth_token": None, "rotate_on_fetch": False},
         "imds": {"enabled": True, "role_name": "ecsbatch-host", "lifetime_s": 3600, "region": None},
         "launcher": {

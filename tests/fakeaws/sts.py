@@ -3,6 +3,10 @@ AssumeRole and GetCallerIdentity (signed).
 
 Issued keys are registered with the fake as valid until their Expiration
 (wall clock), so requests signed with them pass signature checks until then.
+AssumeRole is signed by the caller's keys (checked like every signed call),
+its parameters are checked against botocore's model, and config
+`assume_roles` (null = any well-formed ARN) lists the roles it may assume,
+optionally with the ExternalId each requires.
 """
 import re
 
@@ -35,6 +39,7 @@ class STS:
     def _issue(self, role_arn, session, duration, source):
         account, role = self._role(role_arn)
         entry = self.fake.issue_key(source, duration)
+        entry["role_arn"], entry["session"] = role_arn, session
         role_id = "AROA" + self.fake.ids.alnum(17)
         return {
             "Credentials": {"AccessKeyId": entry["access_key"], "SecretAccessKey": entry["secret"],
@@ -57,12 +62,29 @@ class STS:
         return result
 
     def op_AssumeRole(self, p, req):
-        return self._issue(p["RoleArn"], p["RoleSessionName"], p.get("DurationSeconds", 3600), "sts")
+        arn = p["RoleArn"]
+        self._role(arn)
+        caller = self.fake.keys.get(req.access_key) or {}
+        who = caller.get("role_arn") or "arn:aws:iam::%s:user/fake" % self.fake.cfg["account"]
+        denied = AWSError("AccessDenied", f"User: {who} is not authorized to perform: sts:AssumeRole on "
+                          f"resource: {arn}", 403)
+        roles = self.fake.cfg.get("assume_roles")
+        if roles is not None:
+            if arn not in roles:
+                raise denied
+            rule = roles[arn] if isinstance(roles, dict) else None
+            if isinstance(rule, dict) and rule.get("external_id") is not None \
+                    and p.get("ExternalId") != rule["external_id"]:
+                raise denied
+        return self._issue(arn, p["RoleSessionName"], p.get("DurationSeconds", 3600), "sts")
 
     def op_GetCallerIdentity(self, p, req):
         entry = self.fake.keys.get(req.access_key) or {}
         account = self.fake.cfg["account"]
-        if entry.get("source") in ("sts", "container", "imds"):
+        if entry.get("role_arn"):
+            _, role = self._role(entry["role_arn"])
+            arn = f"arn:aws:sts::{account}:assumed-role/{role}/{entry['session']}"
+        elif entry.get("source") in ("sts", "container", "imds"):
             arn = f"arn:aws:sts::{account}:assumed-role/fake-role/{req.access_key}"
         else:
             arn = f"arn:aws:iam::{account}:user/fake"

@@ -5,7 +5,9 @@ correctly signed one; faults, counts and its credential endpoints drive retries,
 refreshes, credential sources, clock skew and endpoint overrides. Backoff sleeps
 are scaled to zero with ECSBATCH_TEST_BACKOFF_SCALE (test-only).
 """
+import datetime
 import json
+import os
 import unittest
 
 from integration.harness import AK, REGION, SK, FakeAWSTest, table_tests
@@ -259,6 +261,141 @@ class AwsCoreTest(FakeAWSTest):
         r = self.list_clusters(dict(env, AWS_PROFILE="missing", AWS_REGION=REGION))
         self.assertEqual(r["rc"], 1)
         self.assertIn("profile missing", r["error"])
+
+    # ------------------------------------------- credential_process, assume role
+    ROLE = "arn:aws:iam::123456789012:role/batch"
+
+    def process_script(self, expiration=None, token=None):
+        """A credential_process helper printing the fake's key; it appends a line to runs.log."""
+        answer = {"Version": 1, "AccessKeyId": AK, "SecretAccessKey": SK}
+        if expiration is not None:
+            answer["Expiration"] = expiration
+        if token is not None:
+            answer["SessionToken"] = token
+        runs = os.path.join(self.tmp, "runs.log")
+        path = self.write("bin dir/creds helper.sh",
+                          "#!/bin/sh\necho \"$1\" >> '%s'\ncat <<'EOF'\n%s\nEOF\n"
+                          % (runs, json.dumps(answer)))
+        os.chmod(path, 0o755)
+        return path, runs
+
+    def runs(self, runs):
+        with open(runs) as f:
+            return f.read().split()
+
+    def profile_env(self, name, config, creds=""):
+        return self.env(AWS_CONFIG_FILE=self.write("config", config),
+                        AWS_SHARED_CREDENTIALS_FILE=self.write("credentials", creds), AWS_PROFILE=name)
+
+    def test_credential_process_profile(self):
+        script, runs = self.process_script()
+        env = self.profile_env("proc", '[profile proc]\ncredential_process = "%s" first-arg\n' % script)
+        r = self.list_clusters(env)
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertEqual(r["credentials-source"], "profile:proc")
+        self.assertEqual(self.runs(runs), ["first-arg"])
+        rec = self.ctl.requests(service="ecs", op="ListClusters")[-1]
+        self.assertTrue(rec["sig_ok"])
+        self.assertEqual(rec["access_key"], AK)
+        self.assertNotIn(SK, r["stdout"] + r["stderr"])
+
+    def test_credential_process_failures(self):
+        script, _ = self.process_script()
+        bad = self.write("bad.sh", "#!/bin/sh\necho oops >&2\necho '{\"Version\": 2}'\nexit \"$1\"\n")
+        rows = {
+            "exit 3": (f"sh {bad} 3", "credential_process sh exited with status 3"),
+            "version": (f"sh {bad} 0", "profile proc: credential_process output: Version must be"),
+            "missing": ("/nonexistent/helper", "cannot run /nonexistent/helper"),
+            "quote": ("'unclosed", "no closing quotation"),
+        }
+        for what, (cmd, msg) in rows.items():
+            with self.subTest(what):
+                r = self.list_clusters(self.profile_env("proc", "[profile proc]\ncredential_process = %s\n" % cmd))
+                self.assertEqual(r["rc"], 1, r["stdout"])
+                self.assertIn("error: credentials:", r["stdout"])
+                self.assertIn(msg, r["error"])
+        self.assertEqual(self.op_count("ecs:ListClusters"), 0)
+
+    def test_credential_process_expiring_answer_is_run_again(self):
+        # Inside the mandatory refresh window (10 min): every signed call runs it again.
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5))
+        script, runs = self.process_script(expiration=soon.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        env = self.profile_env("proc", '[profile proc]\ncredential_process = "%s" x\n' % script)
+        r = self.list_clusters(env, pre=["--repeat", "3"])
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertEqual(len(self.runs(runs)), 3)
+        # Far from expiry: run once.
+        later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1))
+        script, runs = self.process_script(expiration=later.isoformat())
+        os.remove(runs)
+        r = self.list_clusters(env, pre=["--repeat", "3"])
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertEqual(len(self.runs(runs)), 1)
+
+    def test_assume_role_via_source_profile(self):
+        self.ctl.config(assume_roles={self.ROLE: {"external_id": "ext-7"},
+                                      "arn:aws:iam::123456789012:role/second": None})
+        config = ("[profile batch]\nrole_arn = %s\nsource_profile = src\nexternal_id = ext-7\n"
+                  "role_session_name = ecsb-test\nduration_seconds = 1800\n"
+                  "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/second\n"
+                  "source_profile = batch\n" % self.ROLE)
+        creds = "[src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (AK, SK)
+        env = self.profile_env("batch", config, creds)
+        r = self.call(["creds"], env)
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertEqual(r["credentials-source"], "profile:batch")
+        self.assertIn("assumed-role/batch/ecsb-test", r["body"])
+        assume = self.ctl.requests(service="sts", op="AssumeRole")
+        self.assertEqual(len(assume), 1)
+        self.assertTrue(assume[0]["sig_ok"])
+        self.assertEqual(assume[0]["access_key"], AK)
+        self.assertEqual(assume[0]["params"]["ExternalId"], "ext-7")
+        self.assertEqual(assume[0]["params"]["DurationSeconds"], "1800")
+        who = self.ctl.requests(service="sts", op="GetCallerIdentity")[-1]
+        self.assertTrue(who["sig_ok"])
+        self.assertTrue(who["access_key"].startswith("ASIA"), who)
+        self.assertNotIn(SK, r["stdout"] + r["stderr"])
+        # a role assumed with the first role's temporary keys (and their session token)
+        self.ctl.clear_requests()
+        r = self.call(["creds"], dict(env, AWS_PROFILE="chained"))
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertIn("assumed-role/second/ecsbatch-", r["body"])
+        assume = self.ctl.requests(service="sts", op="AssumeRole")
+        self.assertEqual([x["access_key"][:4] for x in assume], ["AKID", "ASIA"])
+        self.assertTrue(all(x["sig_ok"] for x in assume))
+
+    def test_assume_role_from_credential_process_and_environment(self):
+        script, runs = self.process_script()
+        config = ('[profile r]\nrole_arn = %s\nsource_profile = p\n[profile p]\ncredential_process = "%s" p\n'
+                  '[profile e]\nrole_arn = %s\ncredential_source = Environment\n' % (self.ROLE, script, self.ROLE))
+        r = self.call(["creds"], self.profile_env("r", config))
+        self.assertEqual(r["rc"], 0, r["stdout"] + r["stderr"])
+        self.assertIn("assumed-role/batch/", r["body"])
+        self.assertEqual(self.runs(runs), ["p"])
+        # credential_source = Environment: only without keys in the environment does the chain
+        # reach the profile, so the keys must come from there at AssumeRole time.
+        r = self.call(["creds"], self.profile_env("e", config))
+        self.assertEqual(r["rc"], 1, r["stdout"])
+        self.assertIn("credential_source Environment", r["error"])
+
+    def test_assume_role_refused(self):
+        self.ctl.config(assume_roles=["arn:aws:iam::123456789012:role/other"])
+        creds = "[src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (AK, SK)
+        rows = {
+            "denied": (self.ROLE, "", "STS AssumeRole of %s failed: AccessDenied" % self.ROLE),
+            "malformed": ("arn:aws:iam::role-nope-invalid", "", "failed: ValidationError"),
+            "mfa": (self.ROLE, "mfa_serial = arn:aws:iam::123456789012:mfa/me\n", "needs an MFA code"),
+            "loop": (self.ROLE, "[profile other]\nrole_arn = %s\nsource_profile = batch\n" % self.ROLE,
+                     None),
+        }
+        for what, (arn, extra, msg) in rows.items():
+            with self.subTest(what):
+                src = "other" if what == "loop" else "src"
+                config = "[profile batch]\nrole_arn = %s\nsource_profile = %s\n%s" % (arn, src, extra)
+                r = self.call(["creds"], self.profile_env("batch", config, creds))
+                self.assertEqual(r["rc"], 1, r["stdout"])
+                self.assertIn(msg or "source_profile loop: batch -> other -> batch", r["error"])
+        self.assertEqual(self.op_count("sts:GetCallerIdentity"), 0)
 
     def test_imdsv2(self):
         r = self.list_clusters(self.env(AWS_EC2_METADATA_DISABLED=None,

@@ -19,6 +19,7 @@
 #include "aws/retry.h"
 #include "aws/xml.h"
 #include "unit.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 TEST(awserr_rows)
@@ -376,7 +377,7 @@ TEST(creds_parse_rows)
 }
 
 /* The text parsers' negative rows: the specific code, part of the message, nothing out. */
-enum s_parser { P_INI, P_CREDS_JSON, P_STS_XML };
+enum s_parser { P_INI, P_CREDS_JSON, P_STS_XML, P_PROCESS_JSON };
 
 TEST(aws_parsers_reject_rows)
 {
@@ -406,6 +407,30 @@ TEST(aws_parsers_reject_rows)
          "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
          EB_ERR_CREDENTIALS, "no Credentials"},
         {P_STS_XML, "<a><b>", EB_ERR_CREDENTIALS, "STS answer"},
+        {P_PROCESS_JSON, "", EB_ERR_CREDENTIALS, "profile pp: credential_process output is not"},
+        {P_PROCESS_JSON, "not json", EB_ERR_CREDENTIALS, "is not a JSON object"},
+        {P_PROCESS_JSON, "{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+         EB_ERR_CREDENTIALS, "profile pp: credential_process output has no Version"},
+        {P_PROCESS_JSON, "{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+         EB_ERR_CREDENTIALS, "Version must be the number 1"},
+        {P_PROCESS_JSON, "{\"Version\":\"1\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\"}",
+         EB_ERR_CREDENTIALS, "Version must be the number 1"},
+        {P_PROCESS_JSON, "{\"Version\":1,\"SecretAccessKey\":\"s\"}", EB_ERR_CREDENTIALS,
+         "has no AccessKeyId"},
+        {P_PROCESS_JSON, "{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"\"}",
+         EB_ERR_CREDENTIALS, "has no SecretAccessKey"},
+        {P_PROCESS_JSON, "{\"Version\":1,\"AccessKeyId\":7,\"SecretAccessKey\":\"s\"}",
+         EB_ERR_CREDENTIALS, "has no AccessKeyId"},
+        {P_PROCESS_JSON,
+         "{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"SessionToken\":5}",
+         EB_ERR_CREDENTIALS, "SessionToken is not a string"},
+        {P_PROCESS_JSON,
+         "{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\","
+         "\"Expiration\":\"tomorrow\"}",
+         EB_ERR_CREDENTIALS, "bad Expiration 'tomorrow'"},
+        {P_PROCESS_JSON,
+         "{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"s\",\"Expiration\":1}",
+         EB_ERR_CREDENTIALS, "bad Expiration"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const char *text = rows[i].text;
@@ -413,15 +438,271 @@ TEST(aws_parsers_reject_rows)
         struct eb_error err = {0};
         struct ini *ini = NULL;
         struct creds c = {0};
-        int rc = rows[i].parser == P_INI          ? ini_parse(text, len, "F", &ini, &err)
-                 : rows[i].parser == P_CREDS_JSON ? creds_parse_json(text, len, &c, &err)
-                                                  : creds_parse_sts_xml(text, len, &c, &err);
+        int rc = rows[i].parser == P_INI            ? ini_parse(text, len, "F", &ini, &err)
+                 : rows[i].parser == P_CREDS_JSON   ? creds_parse_json(text, len, &c, &err)
+                 : rows[i].parser == P_PROCESS_JSON ? creds_parse_process_json(text, len, "pp", &c,
+                                                                               &err)
+                                                    : creds_parse_sts_xml(text, len, &c, &err);
         if (rc != (int)rows[i].code || !strstr(err.msg, rows[i].msg)) {
             unit_fail(__FILE__, __LINE__, "row %zu: got %s \"%s\", want %s with \"%s\"", i,
                       err_name(rc), err.msg, err_name(rows[i].code), rows[i].msg);
         }
         EXPECT(ini == NULL && c.access_key == NULL);
         creds_cleanup(&c);
+    }
+}
+
+TEST(creds_parse_process_and_assume_role)
+{
+    struct creds c = {0};
+    struct eb_error err = {0};
+    const char *full = "{\"Version\": 1, \"AccessKeyId\": \"ASIAP\", \"SecretAccessKey\": \"sp\","
+                       " \"SessionToken\": \"tp\", \"Expiration\": \"2026-11-22T16:04:05Z\"}";
+    REQUIRE(creds_parse_process_json(full, strlen(full), "pp", &c, &err) == EB_OK);
+    EXPECT_STR(c.access_key, "ASIAP");
+    EXPECT_STR(c.secret_key, "sp");
+    EXPECT_STR(c.token, "tp");
+    EXPECT_INT(c.expires_ms, 1795363445000LL);
+    creds_cleanup(&c);
+    const char *keys = "{\"Version\": 1, \"AccessKeyId\": \"AKIDP\", \"SecretAccessKey\": \"sp\"}";
+    REQUIRE(creds_parse_process_json(keys, strlen(keys), "pp", &c, &err) == EB_OK);
+    EXPECT(c.token == NULL && c.expires_ms == 0);
+    creds_cleanup(&c);
+    const char *sts = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAR"
+                      "</AccessKeyId><SecretAccessKey>sr</SecretAccessKey><SessionToken>tr"
+                      "</SessionToken><Expiration>2026-11-22T16:04:05Z</Expiration></Credentials>"
+                      "<AssumedRoleUser><Arn>a</Arn></AssumedRoleUser></AssumeRoleResult>"
+                      "</AssumeRoleResponse>";
+    REQUIRE(creds_parse_sts_xml(sts, strlen(sts), &c, &err) == EB_OK);
+    EXPECT_STR(c.access_key, "ASIAR");
+    EXPECT_STR(c.token, "tr");
+    EXPECT_INT(c.expires_ms, 1795363445000LL);
+    creds_cleanup(&c);
+}
+
+/*
+ * Which source a profile chain resolves to: the kinds of its steps ('K' keys, 'R' assume
+ * role, 'W' web identity, 'P' credential_process, '-' none), or the error.
+ */
+TEST(profile_plan_rows)
+{
+    const char *cred = "[ck]\naws_access_key_id = AKIDCK\naws_secret_access_key = sck\n"
+                       "[ckp]\naws_access_key_id = AKIDCKP\naws_secret_access_key = s\n"
+                       "[half]\naws_access_key_id = AKIDHALF\n";
+    const char *conf =
+        "[profile ck]\nregion = us-west-2\n"
+        "[profile ckp]\ncredential_process = /bin/creds\n"
+        "[profile cfgkp]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n"
+        "credential_process = /bin/creds\n"
+        "[profile proc]\ncredential_process = /bin/creds --json\n"
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = ck\n"
+        "[profile role2]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = role\n"
+        "[profile roleproc]\nrole_arn = arn:aws:iam::123456789012:role/c\nsource_profile = proc\n"
+        "[profile rolekeys]\nrole_arn = arn:aws:iam::123456789012:role/d\nsource_profile = ck\n"
+        "aws_access_key_id = AKIDRK\naws_secret_access_key = s\n"
+        "[profile self]\nrole_arn = arn:aws:iam::123456789012:role/e\nsource_profile = self\n"
+        "aws_access_key_id = AKIDSELF\naws_secret_access_key = s\n"
+        "[profile selfnokeys]\nrole_arn = arn:aws:iam::123456789012:role/e\n"
+        "source_profile = selfnokeys\n"
+        "[profile loopa]\nrole_arn = arn:aws:iam::123456789012:role/f\nsource_profile = loopb\n"
+        "[profile loopb]\nrole_arn = arn:aws:iam::123456789012:role/g\nsource_profile = loopa\n"
+        "[profile env]\nrole_arn = arn:aws:iam::123456789012:role/h\n"
+        "credential_source = Environment\n"
+        "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/h\n"
+        "credential_source = EcsContainer\n"
+        "[profile badsrc]\nrole_arn = arn:aws:iam::123456789012:role/h\n"
+        "credential_source = Shell\n"
+        "[profile both]\nrole_arn = arn:aws:iam::123456789012:role/h\n"
+        "credential_source = Environment\nsource_profile = ck\n"
+        "[profile neither]\nrole_arn = arn:aws:iam::123456789012:role/h\n"
+        "[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/h\nsource_profile = ck\n"
+        "mfa_serial = arn:aws:iam::123456789012:mfa/me\n"
+        "[profile dur]\nrole_arn = arn:aws:iam::123456789012:role/h\nsource_profile = ck\n"
+        "duration_seconds = 60\n"
+        "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\n"
+        "web_identity_token_file = /tok\n"
+        "[profile roleweb]\nrole_arn = arn:aws:iam::123456789012:role/i\nsource_profile = web\n"
+        "[profile ghost]\nrole_arn = arn:aws:iam::123456789012:role/j\nsource_profile = nowhere\n"
+        "[profile empty]\nregion = us-west-2\n"
+        "[profile roleempty]\nrole_arn = arn:aws:iam::123456789012:role/k\n"
+        "source_profile = empty\n"
+        "[profile rolehalf]\nrole_arn = arn:aws:iam::123456789012:role/k\n"
+        "source_profile = half\n"
+        "[profile d1]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d2\n"
+        "[profile d2]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d3\n"
+        "[profile d3]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d4\n"
+        "[profile d4]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d5\n"
+        "[profile d5]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d6\n"
+        "[profile d6]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d7\n"
+        "[profile d7]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d8\n"
+        "[profile d8]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d9\n"
+        "[profile d9]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = ck\n"
+        "[profile d3ok]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d8\n";
+    static const struct {
+        const char *name, *kinds; /* kinds NULL: an error */
+        enum eb_err code;
+        const char *msg;
+    } rows[] = {
+        {"ck", "K", EB_OK, NULL},
+        /* keys of the credentials file win over credential_process ... */
+        {"ckp", "K", EB_OK, NULL},
+        /* ... which wins over keys of the config file (botocore's order) */
+        {"cfgkp", "P", EB_OK, NULL},
+        {"proc", "P", EB_OK, NULL},
+        {"role", "RK", EB_OK, NULL},
+        {"role2", "RRK", EB_OK, NULL},
+        {"roleproc", "RP", EB_OK, NULL},
+        /* role_arn wins over the profile's own keys; the source's keys are used */
+        {"rolekeys", "RK", EB_OK, NULL},
+        {"self", "RK", EB_OK, NULL},
+        {"env", "R", EB_OK, NULL},
+        {"ecs", "R", EB_OK, NULL},
+        {"web", "W", EB_OK, NULL},
+        {"roleweb", "RW", EB_OK, NULL},
+        {"empty", "-", EB_OK, NULL},
+        {"nope", "-", EB_OK, NULL},
+        {"d3ok", "RRRK", EB_OK, NULL},
+        {"selfnokeys", NULL, EB_ERR_CREDENTIALS,
+         "source_profile loop: selfnokeys -> selfnokeys"},
+        {"loopa", NULL, EB_ERR_CREDENTIALS, "source_profile loop: loopa -> loopb -> loopa"},
+        {"badsrc", NULL, EB_ERR_CREDENTIALS, "credential_source 'Shell' is not one of"},
+        {"both", NULL, EB_ERR_CREDENTIALS, "profile both has both source_profile and"},
+        {"neither", NULL, EB_ERR_CREDENTIALS, "neither source_profile nor credential_source"},
+        {"mfa", NULL, EB_ERR_CREDENTIALS, "profile mfa needs an MFA code (mfa_serial)"},
+        {"dur", NULL, EB_ERR_CREDENTIALS, "duration_seconds '60' is not"},
+        {"ghost", NULL, EB_ERR_CREDENTIALS, "its source_profile nowhere is in neither"},
+        {"roleempty", NULL, EB_ERR_CREDENTIALS, "its source_profile empty has no credentials"},
+        {"rolehalf", NULL, EB_ERR_CREDENTIALS, "profile half: aws_access_key_id without"},
+        {"d1", NULL, EB_ERR_CREDENTIALS, "more than 8 profiles in the source_profile chain"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct profile_plan pl;
+        struct eb_error err = {0};
+        int rc = profile_plan_parse(cred, strlen(cred), "CRED", conf, strlen(conf), "CONF",
+                                    rows[i].name, true, &pl, &err);
+        char kinds[PROFILE_MAX_CHAIN + 1] = "";
+        for (size_t k = 0; rc == EB_OK && k < pl.n; k++) {
+            kinds[k] = "-KRWP"[pl.kinds[k]];
+            kinds[k + 1] = '\0';
+        }
+        if (rows[i].kinds && (rc != EB_OK || strcmp(kinds, rows[i].kinds) != 0)) {
+            unit_fail(__FILE__, __LINE__, "row %s: got %s \"%s\" kinds %s, want %s", rows[i].name,
+                      err_name(rc), err.msg, kinds, rows[i].kinds);
+        }
+        if (!rows[i].kinds && (rc != (int)rows[i].code || !strstr(err.msg, rows[i].msg))) {
+            unit_fail(__FILE__, __LINE__, "row %s: got %s \"%s\", want %s with \"%s\"",
+                      rows[i].name, err_name(rc), err.msg, err_name(rows[i].code), rows[i].msg);
+        }
+        if (rc == EB_OK) {
+            EXPECT_STR(pl.steps[0].name, rows[i].name);
+            EXPECT(pl.steps[0].chosen);
+        }
+        profile_plan_cleanup(&pl);
+    }
+    /* the values the assume-role call uses */
+    struct profile_plan pl;
+    struct eb_error err = {0};
+    const char *c2 = "[profile r]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = s\n"
+                     "external_id = ext-1\nduration_seconds = 900\nrole_session_name = batch\n"
+                     "sts_regional_endpoints = legacy\n[profile s]\ncredential_process = "
+                     "/bin/p\n";
+    REQUIRE(profile_plan_parse(NULL, 0, "CRED", c2, strlen(c2), "CONF", "r", false, &pl, &err) ==
+            EB_OK);
+    REQUIRE(pl.n == 2);
+    EXPECT_STR(pl.steps[0].external_id, "ext-1");
+    EXPECT_STR(pl.steps[0].duration_seconds, "900");
+    EXPECT_STR(pl.steps[0].role_session_name, "batch");
+    EXPECT_STR(pl.steps[0].sts_regional_endpoints, "legacy");
+    EXPECT_STR(pl.steps[1].credential_process, "/bin/p");
+    EXPECT(!pl.steps[0].chosen);
+    profile_plan_cleanup(&pl);
+}
+
+/* credential_process words: shlex.split's POSIX rules, no shell. */
+TEST(awsio_split_words_rows)
+{
+    static const struct {
+        const char *cmd;
+        const char *words; /* joined with '|'; NULL: an error with msg */
+        const char *msg;
+    } rows[] = {
+        {"/bin/creds", "/bin/creds", NULL},
+        {"  creds   --profile  x ", "creds|--profile|x", NULL},
+        {"creds 'a b' \"c d\"", "creds|a b|c d", NULL},
+        {"creds 'it\\'", "creds|it\\", NULL},
+        {"creds \"q\\\"x\\\\y\\n\"", "creds|q\"x\\y\\n", NULL},
+        {"creds a\\ b", "creds|a b", NULL},
+        {"creds pre'mid'\"post\"", "creds|premidpost", NULL},
+        {"creds $HOME ~ *", "creds|$HOME|~|*", NULL},
+        {"creds ''", "creds|", NULL},
+        {"creds 'open", NULL, "no closing quotation"},
+        {"creds \"open", NULL, "no closing quotation"},
+        {"creds \\", NULL, "nothing after a backslash"},
+        {"   ", NULL, "no command"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char **argv = NULL;
+        struct eb_error err = {0};
+        int rc = awsio_split_words(rows[i].cmd, &argv, &err);
+        if (!rows[i].words) {
+            if (rc != EB_ERR_INVALID || !strstr(err.msg, rows[i].msg) || argv) {
+                unit_fail(__FILE__, __LINE__, "row %zu: got %s \"%s\", want %s", i, err_name(rc),
+                          err.msg, rows[i].msg);
+            }
+            continue;
+        }
+        struct eb_buf b = EB_BUF_INIT;
+        for (size_t k = 0; rc == EB_OK && argv[k]; k++) {
+            buf_printf(&b, "%s%s", k ? "|" : "", argv[k]);
+        }
+        if (rc != EB_OK || strcmp(buf_cstr(&b), rows[i].words) != 0) {
+            unit_fail(__FILE__, __LINE__, "row %zu: got %s [%s], want [%s]", i, err_name(rc),
+                      buf_cstr(&b), rows[i].words);
+        }
+        buf_cleanup(&b);
+        awsio_argv_free(argv);
+    }
+}
+
+/* A credential_process child: its output, exit status, no stdin, the cap, the timeout. */
+TEST(awsio_run_capture_rows)
+{
+    static const struct {
+        const char *cmd;
+        size_t max;
+        long timeout_ms;
+        enum eb_err code;
+        const char *out_or_msg;
+        int exit_code;
+    } rows[] = {
+        {"sh -c 'printf hello'", 100, 0, EB_OK, "hello", 0},
+        {"sh -c 'cat; printf done'", 100, 5000, EB_OK, "done", 0},
+        {"sh -c 'printf partial; exit 3'", 100, 0, EB_OK, "partial", 3},
+        {"sh -c 'kill -TERM $$'", 100, 0, EB_OK, "", 128 + 15},
+        {"/nonexistent/creds-helper", 100, 0, EB_ERR_IO,
+         "cannot run /nonexistent/creds-helper: No such file or directory", -1},
+        {"sh -c 'printf 0123456789abcdef'", 8, 0, EB_ERR_INVALID, "larger than 8 bytes", -1},
+        {"sh -c 'exec sleep 5'", 100, 50, EB_ERR_TIMEOUT, "did not finish within 50 ms", -1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char **argv = NULL;
+        char *out = NULL;
+        size_t len = 0;
+        int code = -2;
+        struct eb_error err = {0};
+        REQUIRE(awsio_split_words(rows[i].cmd, &argv, &err) == EB_OK);
+        int rc = awsio_run_capture(argv, rows[i].max, rows[i].timeout_ms, &out, &len, &code, &err);
+        if (rc != (int)rows[i].code) {
+            unit_fail(__FILE__, __LINE__, "row %zu: got %s \"%s\"", i, err_name(rc), err.msg);
+        } else if (rc == EB_OK) {
+            EXPECT_STR(out, rows[i].out_or_msg);
+            EXPECT_INT(code, rows[i].exit_code);
+        } else {
+            EXPECT_CONTAINS(err.msg, rows[i].out_or_msg);
+            EXPECT(out == NULL);
+        }
+        free(out);
+        awsio_argv_free(argv);
     }
 }
 
