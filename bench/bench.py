@@ -18,6 +18,8 @@ import argparse
 import json
 import os
 import shlex
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,15 +67,8 @@ def measure(binary, n, poll, tmp, url, ctl, wrap=()):
                            "stopping_ms": 1000, "stop_delay_ms": 1000},
                "speed": 1})
     ctl.create_bucket("bench-results")  # results in S3, as a launcher in ECS writes them
-    with open(os.path.join(tmp, "ecsbatch.yaml"), "w") as f:
-        f.write(CATALOGUE.format(n=n, poll=poll))
-    with open(os.path.join(tmp, "template.json"), "w") as f:
-        json.dump(TEMPLATE, f)
-    with open(os.path.join(tmp, "job.json"), "w") as f:
-        f.write(JOB)
-    env = {"PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-west-2",
-           "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-           "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
+    write_job(tmp, n, poll)
+    env = aws_env(url)
     job_id = f"bench{n}-{int(time.time() * 1000)}"
     t0 = time.time()
     p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *wrap, binary, "run", "--config", "ecsbatch.yaml",
@@ -81,16 +76,54 @@ def measure(binary, n, poll, tmp, url, ctl, wrap=()):
                        cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.time() - t0
     user, sys_, rss = p.stderr.strip().splitlines()[-1].split()
-    reqs = ctl.requests()
-    # when the fake began to handle it (its log time is when it answered)
-    first = min(r["time"] - r["duration_ms"] / 1000 for r in reqs) if reqs else None
     counts = ctl.counts()
     return {"tasks": n, "exit": p.returncode, "cpu_s": round(float(user) + float(sys_), 3),
             "user_s": float(user), "sys_s": float(sys_),
             "peak_rss_mb": int(rss) / 1024, "wall_s": round(wall, 2),
-            "first_request_ms": round((first - t0) * 1000, 2) if first else None,
             "throttled": counts["throttled"],
             "calls": {k: v for k, v in counts["ops"].items() if k.startswith("ecs:")}}
+
+
+def write_job(tmp, n, poll):
+    with open(os.path.join(tmp, "ecsbatch.yaml"), "w") as f:
+        f.write(CATALOGUE.format(n=n, poll=poll))
+    with open(os.path.join(tmp, "template.json"), "w") as f:
+        json.dump(TEMPLATE, f)
+    with open(os.path.join(tmp, "job.json"), "w") as f:
+        f.write(JOB)
+
+
+def exec_to_connect_ms(binary, tmp, url, ctl, runs=5):
+    """Median time from execve to the launcher's first connect() over one-task jobs, read
+    off strace's clock (the fake's own log would add Python's latency); None without
+    strace."""
+    if not shutil.which("strace"):
+        return None
+    ctl.reset({"speed": 1000})
+    ctl.create_bucket("bench-results")
+    write_job(tmp, 1, "20ms")
+    times = []
+    trace = os.path.join(tmp, "trace.txt")
+    for i in range(runs):
+        subprocess.run(["strace", "--seccomp-bpf", "-f", "-ttt", "-e", "trace=execve,connect", "-o", trace,
+                        binary, "run", "--config", "ecsbatch.yaml", "--results",
+                        "s3://bench-results/jobs", "--job-id", f"first-{i}-{int(time.time())}",
+                        "-q", "job.json"],
+                       cwd=tmp, env=aws_env(url), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(trace) as f:
+            calls = [line.split(None, 2)[1:] for line in f]
+        start = next(float(t) for t, call in calls if call.startswith("execve"))
+        conn = next((float(t) for t, call in calls if call.startswith("connect")), None)
+        if conn:
+            times.append((conn - start) * 1000)
+    return round(statistics.median(times), 2) if times else None
+
+
+def aws_env(url):
+    return {"PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL": url, "AWS_REGION": "us-west-2",
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
 
 def main():
@@ -106,6 +139,7 @@ def main():
     with FakeAWS() as fake, tempfile.TemporaryDirectory() as tmp:
         url = fake.url
         ctl = FakeControl(url)
+        print(json.dumps({"exec_to_first_connect_ms": exec_to_connect_ms(args.bin, tmp, url, ctl)}))
         for n in args.tasks:
             print(json.dumps(measure(args.bin, n, args.poll, tmp, url, ctl, shlex.split(args.wrap))))
 

@@ -155,7 +155,7 @@ cmd_aws_backend(struct cmd_aws *a, const struct plan *p, struct backend **out,
                        "no AWS region: set AWS_REGION or region in the cluster context of %s",
                        p->catalogue_path);
     }
-    struct backend_ecs_options bo = {.plan = p, .aws = a->client};
+    struct backend_ecs_options bo = {.plan = p, .aws = a->client, .clock = cmd_clock()};
     cmd_aws_runtask_context(a, p, &bo.ctx);
     int rc = s_check_inheritance(p, &bo.ctx, a->self.in_ecs, err);
     if (rc != EB_OK) {

@@ -76,10 +76,19 @@ cmd_print_json(const cJSON *doc)
     return EXIT_SUCCEEDED;
 }
 
+const struct eb_clock *
+cmd_clock(void)
+{
+    const char *v = getenv("ECSBATCH_TEST_CLOCK_SCALE");
+    char *end = NULL;
+    double f = v ? strtod(v, &end) : 0;
+    return v && end != v && *end == '\0' && f > 1 ? clock_scaled(f) : clock_real();
+}
+
 int
 cmd_local_backend(const struct plan *p, struct backend **out, int *max_live, struct eb_error *err)
 {
-    struct backend_local_options lo = {.plan = p};
+    struct backend_local_options lo = {.plan = p, .clock = cmd_clock()};
     const char *v = getenv("ECSBATCH_LOCAL_CONCURRENCY");
     *max_live = 0;
     if (v && *v) {

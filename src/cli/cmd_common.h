@@ -16,6 +16,7 @@
 #include "job/plan.h"
 #include "job/runtask.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 struct aws_client;
@@ -34,6 +35,9 @@ int cmd_print_json(const cJSON *doc);
 
 /* The exit code for a failed load or set-up step of kind code (SPEC §2: 2 or 5). */
 int cmd_exit_for(enum eb_err code);
+
+/* The clock jobs run on: real, or sped up by ECSBATCH_TEST_CLOCK_SCALE (tests only). */
+const struct eb_clock *cmd_clock(void);
 
 /* The local backend for p, configured by ECSBATCH_LOCAL_CONCURRENCY (into *max_live) and
  * ECSBATCH_LOCAL_STOP_GRACE; EB_ERR_INVALID names a bad variable. */

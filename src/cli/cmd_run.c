@@ -93,6 +93,7 @@ s_run(const struct cli_opts *opts, struct plan *p, struct cmd_aws *aws)
         .plan = p,
         .sink = sink,
         .cancel = &s_cancel,
+        .clock = cmd_clock(),
         .launcher = {.version = ECSBATCH_VERSION, .backend = opts->local ? "local" : "ecs"},
     };
     if (opts->local) {

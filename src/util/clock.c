@@ -42,6 +42,46 @@ clock_real(void)
     return &real;
 }
 
+/* --- scaled: real time running `factor` times faster from the first call on --------------- */
+
+static struct {
+    double factor;
+    int64_t mono0, now0;
+} s_scale;
+
+static int64_t
+s_scaled_mono(void *ctx)
+{
+    (void)ctx;
+    return s_scale.mono0 + (int64_t)((double)(s_read(CLOCK_MONOTONIC) - s_scale.mono0) *
+                                     s_scale.factor);
+}
+
+static int64_t
+s_scaled_now(void *ctx)
+{
+    return s_scale.now0 + (s_scaled_mono(ctx) - s_scale.mono0);
+}
+
+static void
+s_scaled_sleep(void *ctx, int64_t ms)
+{
+    int64_t real = (int64_t)((double)ms / s_scale.factor);
+    s_real_sleep(ctx, real > 0 ? real : 1);
+}
+
+const struct eb_clock *
+clock_scaled(double factor)
+{
+    static const struct eb_clock scaled = {s_scaled_now, s_scaled_mono, s_scaled_sleep, NULL};
+    if (s_scale.factor == 0) {
+        s_scale.mono0 = s_read(CLOCK_MONOTONIC);
+        s_scale.now0 = s_read(CLOCK_REALTIME);
+    }
+    s_scale.factor = factor >= 1 ? factor : 1;
+    return &scaled;
+}
+
 static int64_t
 s_fake_now(void *ctx)
 {

@@ -18,6 +18,12 @@ struct eb_clock {
 /* The process's real clock (CLOCK_REALTIME / CLOCK_MONOTONIC / nanosleep). */
 const struct eb_clock *clock_real(void);
 
+/*
+ * Real time running `factor` (>= 1) times faster from the first call on: sleeps are that
+ * much shorter. Tests run the seed's 30 s polling unchanged with it (ECSBATCH_TEST_CLOCK_SCALE).
+ */
+const struct eb_clock *clock_scaled(double factor);
+
 /* A fake clock whose sleep only advances its own time. */
 struct clock_fake {
     struct eb_clock clock; /* hand &fake.clock to the code under test */

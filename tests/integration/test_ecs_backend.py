@@ -602,6 +602,38 @@ clusters:
             self.assertEqual(env["TASK_NAME"], p["startedBy"])
         self.assert_runtask_calls(res)
 
+    def test_seed_example_unchanged(self):
+        """The seed's catalogue, template and job, byte for byte (30 s polling, a 1 h timeout),
+        on a launcher clock sped up 1000 times: two tasks, the seed's final environment."""
+        seed = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "seed")
+        for name in ("ecsbatch.yaml", "task-definition.json", "job.json"):
+            with open(os.path.join(seed, name)) as f:
+                self.write(name, f.read())
+        self.config = os.path.join(self.tmp, "ecsbatch.yaml")
+        self.ctl.config(clusters=["my-fargate-cluster"])
+        proc = self.run_job(os.path.join(self.tmp, "job.json"),
+                            self.env(ECSBATCH_JOB_ID="seed", ECSBATCH_TEST_CLOCK_SCALE="1000"))
+        self.assert_exit(proc, 0)
+        res = self.result("seed")
+        self.assertEqual(res["status"], "SUCCEEDED")
+        self.assertEqual(res["cluster"], "my-fargate-cluster")
+        runs = [r["params"] for r in self.requests("RunTask")]
+        self.assertEqual(len(runs), 2)
+        for i, p in enumerate(sorted(runs, key=lambda p: p["startedBy"])):
+            self.assertEqual(p["cluster"], "my-fargate-cluster")
+            self.assertEqual(p["launchType"], "FARGATE")
+            self.assertEqual(p["networkConfiguration"]["awsvpcConfiguration"]["subnets"],
+                             ["subnet-12345678", "subnet-87654321"])
+            main = p["overrides"]["containerOverrides"][0]
+            self.assertEqual(main["name"], "main")
+            env = [(e["name"], e["value"]) for e in main["environment"]]
+            self.assertEqual(env[-1], ("TASK_NAME", p["startedBy"]))
+            self.assertEqual(dict(env)["CUSTOM_VAR"], "custom_value")
+            self.assertEqual(dict(env)["DATA_SOURCE"], "s3://my-bucket/data/")
+            self.assertEqual(dict(env)["ENVIRONMENT"], "production")
+            self.assertTrue(p["startedBy"].endswith(f"-{i}"))
+        self.assert_runtask_calls(res)
+
     def test_thousand_tasks(self):
         """1,000 tasks: one RunTask per attempt, paced by the client at the published rate, and
         10 DescribeTasks calls per round while all are live.
