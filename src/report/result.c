@@ -234,30 +234,24 @@ s_task_json(const struct report_task *t)
     return o;
 }
 
-/*
- * The "tasks" array as cJSON_Print would write it two levels deep, one task at a time:
- * the document of 10,000 tasks never exists as one tree, only as text.
- */
-static char *
-s_tasks_text(const struct job_report *r)
+/* Stands for the tasks in the printed document: a tab never appears inside a string. */
+#define S_TASKS_MARK "\"tasks\":\t@tasks@"
+
+/* The "tasks" array appended two levels deep, a task at a time: the document of 10,000
+ * tasks never exists as one tree, nor twice as text. */
+static void
+s_tasks_append(struct eb_buf *b, const struct job_report *r)
 {
-    struct eb_buf b = EB_BUF_INIT;
-    (void)buf_putc(&b, '[');
+    (void)buf_putc(b, '[');
     for (size_t i = 0; i < r->ntasks; i++) {
         cJSON *t = s_task_json(&r->tasks[i]);
         char *text = cJSON_Print(t);
         cJSON_Delete(t);
-        (void)buf_puts(&b, i ? ", " : "");
-        for (const char *p = text ? text : "null"; *p; p++) {
-            (void)buf_putc(&b, *p);
-            if (*p == '\n') {
-                (void)buf_puts(&b, "\t\t");
-            }
-        }
+        (void)buf_puts(b, i ? ", " : "");
+        jsonx_pretty_append(b, text ? text : "null", text ? strlen(text) : 4, 2);
         cJSON_free(text);
     }
-    (void)buf_putc(&b, ']');
-    return buf_steal(&b);
+    (void)buf_putc(b, ']');
 }
 
 char *
@@ -285,9 +279,7 @@ result_to_json(const struct job_report *r)
     s_add_str(l, "host", r->launcher.host);
     s_add_int(l, "pid", r->launcher.pid > 0, r->launcher.pid);
 
-    char *tasks = s_tasks_text(r);
-    cJSON_AddRawToObject(o, "tasks", tasks);
-    free(tasks);
+    cJSON_AddRawToObject(o, "tasks", "@tasks@");
     cJSON *fa = cJSON_AddArrayToObject(o, "failed_arns");
     for (size_t i = 0; i < r->ntasks; i++) {
         for (size_t k = 0; k < r->tasks[i].nattempts; k++) {
@@ -323,7 +315,19 @@ result_to_json(const struct job_report *r)
 
     char *tabbed = cJSON_Print(o);
     cJSON_Delete(o);
-    return jsonx_pretty_text(tabbed);
+    const char *mark = tabbed ? strstr(tabbed, S_TASKS_MARK) : NULL;
+    if (!mark) {
+        abort(); /* cannot happen: the document has its "tasks" member */
+    }
+    struct eb_buf b = EB_BUF_INIT;
+    size_t head = (size_t)(mark - tabbed) + strlen("\"tasks\":\t");
+    jsonx_pretty_append(&b, tabbed, head, 0);
+    s_tasks_append(&b, r);
+    const char *tail = mark + strlen(S_TASKS_MARK);
+    jsonx_pretty_append(&b, tail, strlen(tail), 0);
+    (void)buf_putc(&b, '\n');
+    cJSON_free(tabbed);
+    return buf_steal(&b);
 }
 
 /* --- parsing ------------------------------------------------------------------------------- */

@@ -88,23 +88,39 @@ jsonx_print(const cJSON *item)
     return s_own(cJSON_PrintUnformatted(item));
 }
 
-char *
-jsonx_pretty_text(char *tabbed)
+void
+jsonx_pretty_append(struct eb_buf *b, const char *tabbed, size_t len, int indent)
 {
     /* cJSON indents with tabs and escapes those inside strings, so every raw tab is layout:
      * after ':' it separates a key from its value, anywhere else it indents. */
-    struct eb_buf b = EB_BUF_INIT;
-    const char *p = tabbed ? tabbed : "null";
-    for (;;) {
-        size_t run = strcspn(p, "\t");
-        (void)buf_append(&b, p, run);
-        p += run;
-        if (!*p) {
+    const char *p = tabbed, *end = tabbed + len;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && *q != '\t' && *q != '\n') {
+            q++;
+        }
+        (void)buf_append(b, p, (size_t)(q - p));
+        if (q == end) {
             break;
         }
-        (void)buf_puts(&b, b.len && b.ptr[b.len - 1] == ':' ? " " : "  ");
-        p++;
+        if (*q == '\n') {
+            (void)buf_putc(b, '\n');
+            for (int i = 0; i < indent; i++) {
+                (void)buf_puts(b, "  ");
+            }
+        } else {
+            (void)buf_puts(b, b->len && b->ptr[b->len - 1] == ':' ? " " : "  ");
+        }
+        p = q + 1;
     }
+}
+
+char *
+jsonx_pretty_text(char *tabbed)
+{
+    struct eb_buf b = EB_BUF_INIT;
+    const char *text = tabbed ? tabbed : "null";
+    jsonx_pretty_append(&b, text, strlen(text), 0);
     (void)buf_putc(&b, '\n');
     cJSON_free(tabbed);
     return buf_steal(&b);

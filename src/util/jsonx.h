@@ -11,6 +11,8 @@
 
 #include <cJSON.h>
 
+#include "buf.h"
+
 /* The member's string, or NULL when absent or not a string. Borrowed. */
 const char *jsonx_str(const cJSON *obj, const char *key);
 /* The member's string duplicated (xstrdup), or NULL. */
@@ -28,5 +30,7 @@ char *jsonx_print(const cJSON *item);
 char *jsonx_print_pretty(const cJSON *item);
 /* The same from cJSON_Print's text, which it frees (NULL prints "null"). */
 char *jsonx_pretty_text(char *tabbed);
+/* Append tabbed[0..len) (cJSON_Print's text) to b the same way, `indent` levels deeper. */
+void jsonx_pretty_append(struct eb_buf *b, const char *tabbed, size_t len, int indent);
 
 #endif

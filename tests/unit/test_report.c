@@ -13,6 +13,7 @@
 #include "report/progress.h"
 #include "report/result.h"
 #include "unit.h"
+#include "util/jsonx.h"
 #include "util/xalloc.h"
 
 #define T0 1795341600000LL /* 2026-11-22T10:00:00Z */
@@ -144,6 +145,34 @@ TEST(report_result_round_trip)
     job_report_cleanup(&r);
     job_report_cleanup(&back);
     job_report_cleanup(&back);
+}
+
+/* The document is written a task at a time: it must read exactly as cJSON prints it whole. */
+TEST(report_result_prints_as_one_tree)
+{
+    struct job_report r;
+    s_sample(&r);
+    for (size_t n = 0; n <= 2; n++) {
+        if (n == 2) {
+            r.tasks = xrealloc(r.tasks, 2 * sizeof *r.tasks);
+            memset(&r.tasks[1], 0, sizeof r.tasks[1]);
+            r.tasks[1].task_name = xstrdup("ecsbatch-job-abc123-1");
+            r.tasks[1].status = TASK_PENDING;
+        }
+        size_t keep = r.ntasks;
+        r.ntasks = n;
+        char *text = result_to_json(&r);
+        cJSON *doc = cJSON_Parse(text);
+        REQUIRE(doc != NULL);
+        char *whole = jsonx_print_pretty(doc);
+        EXPECT_STR(text, whole);
+        EXPECT_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "tasks")), (int)n);
+        cJSON_Delete(doc);
+        free(whole);
+        free(text);
+        r.ntasks = n == 0 ? keep : n;
+    }
+    job_report_cleanup(&r);
 }
 
 TEST(report_result_parse_rejects)
