@@ -19,8 +19,8 @@
 static const char s_hex[] = "0123456789abcdef";
 static const char s_hex_upper[] = "0123456789ABCDEF";
 
-static void
-s_to_hex(const unsigned char *in, size_t n, char *out)
+void
+sigv4_hex(const unsigned char *in, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) {
         out[2 * i] = s_hex[in[i] >> 4];
@@ -34,7 +34,7 @@ sigv4_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char digest[32];
     mbedtls_sha256((const unsigned char *)(data ? data : ""), len, digest, 0);
-    s_to_hex(digest, sizeof digest, out);
+    sigv4_hex(digest, sizeof digest, out);
 }
 
 static void
@@ -375,7 +375,7 @@ sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv
     s_signing_key(k, date, key);
     s_hmac(key, 32, sts->ptr, sts->len, sig);
     mbedtls_platform_zeroize(key, sizeof key);
-    s_to_hex(sig, sizeof sig, out->signature);
+    sigv4_hex(sig, sizeof sig, out->signature);
 
     buf_printf(&out->authorization,
                "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, "

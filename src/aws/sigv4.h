@@ -57,6 +57,8 @@ struct sigv4_result {
 int sigv4_sign(const struct sigv4_request *r, const struct sigv4_key *k, struct sigv4_result *out);
 void sigv4_result_cleanup(struct sigv4_result *r);
 
+/* Lowercase hex of in[0..n) into out[2n + 1]. */
+void sigv4_hex(const unsigned char *in, size_t n, char *out);
 /* Lowercase hex SHA-256 of data into out[65]. */
 void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 /*
