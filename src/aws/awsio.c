@@ -20,6 +20,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "util/buf.h"
+#include "util/pipe.h"
 #include "util/xalloc.h"
 
 #define S_MIB (1024u * 1024u)
@@ -190,18 +191,6 @@ s_close(int *fd)
     }
 }
 
-static int
-s_cloexec_pipe(int fds[2])
-{
-    if (pipe(fds) != 0) {
-        return -1;
-    }
-    for (int i = 0; i < 2; i++) {
-        (void)fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-    }
-    return 0;
-}
-
 /* In the child, after fork: only async-signal-safe calls, then execvp. */
 static void
 s_child(int devnull, int out_w, int status_w, char *const *argv)
@@ -234,7 +223,7 @@ awsio_run_capture(char *const *argv, size_t max, long timeout_ms, char **out, si
     *exit_code = -1;
     buf_init(&b, max);
     devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (devnull < 0 || s_cloexec_pipe(outp) != 0 || s_cloexec_pipe(stp) != 0) {
+    if (devnull < 0 || pipe_cloexec(outp) != 0 || pipe_cloexec(stp) != 0) {
         rc = err_set(err, EB_ERR_IO, "cannot run %s: %s", argv[0], strerror(errno));
         goto out;
     }

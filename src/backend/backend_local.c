@@ -21,6 +21,7 @@
 
 #include "report/logfmt.h"
 #include "util/buf.h"
+#include "util/pipe.h"
 #include "util/xalloc.h"
 
 
@@ -306,18 +307,6 @@ s_candidates(const char *file, const char *path)
     return v;
 }
 
-static int
-s_cloexec_pipe(int fds[2])
-{
-    if (pipe(fds) != 0) {
-        return -1;
-    }
-    for (int i = 0; i < 2; i++) {
-        (void)fcntl(fds[i], F_SETFD, FD_CLOEXEC);
-    }
-    return 0;
-}
-
 /* In the child, after fork: only async-signal-safe calls. */
 static void
 s_child_exec(int out_w, int err_w, int status_w, char **argv, char **envp, char **cands,
@@ -425,7 +414,7 @@ s_launch(struct backend *b, const struct launch_request *req, struct launch_resu
 
     int rc = EB_OK;
     int outp[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
-    if (s_cloexec_pipe(outp) != 0 || s_cloexec_pipe(errp) != 0 || s_cloexec_pipe(stp) != 0) {
+    if (pipe_cloexec(outp) != 0 || pipe_cloexec(errp) != 0 || pipe_cloexec(stp) != 0) {
         rc = err_set(err, EB_ERR_IO, "cannot create pipes for task %d: %s", req->task_index,
                      strerror(errno));
         goto out;
