@@ -245,11 +245,12 @@ s_tasks_append(struct eb_buf *b, const struct job_report *r)
     (void)buf_putc(b, '[');
     for (size_t i = 0; i < r->ntasks; i++) {
         cJSON *t = s_task_json(&r->tasks[i]);
-        char *text = cJSON_Print(t);
+        char *tabbed = cJSON_Print(t);
+        const char *text = tabbed ? tabbed : "null";
         cJSON_Delete(t);
         (void)buf_puts(b, i ? ", " : "");
-        jsonx_pretty_append(b, text ? text : "null", text ? strlen(text) : 4, 2);
-        cJSON_free(text);
+        jsonx_pretty_append(b, text, strlen(text), 2);
+        cJSON_free(tabbed);
     }
     (void)buf_putc(b, ']');
 }

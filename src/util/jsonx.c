@@ -116,18 +116,13 @@ jsonx_pretty_append(struct eb_buf *b, const char *tabbed, size_t len, int indent
 }
 
 char *
-jsonx_pretty_text(char *tabbed)
+jsonx_print_pretty(const cJSON *item)
 {
-    struct eb_buf b = EB_BUF_INIT;
+    char *tabbed = cJSON_Print(item);
     const char *text = tabbed ? tabbed : "null";
+    struct eb_buf b = EB_BUF_INIT;
     jsonx_pretty_append(&b, text, strlen(text), 0);
     (void)buf_putc(&b, '\n');
     cJSON_free(tabbed);
     return buf_steal(&b);
-}
-
-char *
-jsonx_print_pretty(const cJSON *item)
-{
-    return jsonx_pretty_text(cJSON_Print(item));
 }

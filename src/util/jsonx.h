@@ -28,8 +28,6 @@ void jsonx_add_str(cJSON *obj, const char *key, const char *value);
 char *jsonx_print(const cJSON *item);
 /* Print indented with two spaces, "key": value, ending in a newline. */
 char *jsonx_print_pretty(const cJSON *item);
-/* The same from cJSON_Print's text, which it frees (NULL prints "null"). */
-char *jsonx_pretty_text(char *tabbed);
 /* Append tabbed[0..len) (cJSON_Print's text) to b the same way, `indent` levels deeper. */
 void jsonx_pretty_append(struct eb_buf *b, const char *tabbed, size_t len, int indent);
 
